@@ -1,0 +1,180 @@
+"""The command line: a thin click layer over the Python API.
+
+Errors are caught once, here: a BriefgenError becomes one line on stderr and
+its exit status, never a traceback.  Heavy libraries are imported inside the
+commands, so ``briefgen --help`` stays instant.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BriefgenError, UsageError
+from .spec import AUDIENCES, LANGS, LENGTHS
+
+FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
+LIST_KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
+
+
+def _date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-12-31") from None
+
+
+def content_options(f):
+    f = click.option("--overlay", "overlays", multiple=True, type=click.Path(file_okay=False),
+                     help="A folder of extra content added on top (repeatable).")(f)
+    f = click.option("--content", type=click.Path(file_okay=False),
+                     help="Use this content folder instead of the built-in one.")(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="briefgen")
+def cli() -> None:
+    """Write policy briefs on cross-border e-commerce in Chinese regions, in English or Chinese.
+
+    \b
+    Examples:
+      briefgen make --region suqian --format pdf
+      briefgen make --region 宿迁 --lang zh --format all -o out/
+      briefgen list regions
+    """
+
+
+@cli.command()
+@click.option("--region", "-r", required=True, help="Region id or name: suqian, Suqian, 宿迁, 宿迁市 ...")
+@click.option("--benchmark", "-b", help="Region to learn from (default: chosen from the content).")
+@click.option("--audience", "-a", type=click.Choice(AUDIENCES), default="government", show_default=True)
+@click.option("--length", "-l", type=click.Choice(LENGTHS), default="standard", show_default=True,
+              help="short = 2 pages, standard = 4, full = up to 12.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_CHOICES), multiple=True,
+              help="pdf, docx, md, html or all; repeatable.  [default: pdf]")
+@click.option("-o", "--output", help="Output file (one format) or folder.  [default: ./out/]")
+@content_options
+@click.option("--templates", type=click.Path(file_okay=False), help="Folder of narrative templates that override the built-in ones.")
+@click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
+@click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
+@click.option("--paper", type=click.Choice(("A4", "Letter")), help="Paper size (default A4, or the config's).")
+@click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
+def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
+         config, reference_docx, paper, as_of) -> None:
+    """Make one brief, in one or more formats.
+
+    Prints the path of each file written, one a line.
+
+    \b
+    Examples:
+      briefgen make --region suqian --format pdf
+      briefgen make -r ningbo -a industry -l short --lang zh -f pdf -f docx
+      briefgen make -r suqian -b hangzhou -f docx -o suqian.docx
+    """
+    from .build import build
+    from .config import load_style
+    from .library import load_library
+    from .output import plan_outputs, write_atomic
+    from .spec import BriefSpec
+    from .writers import extension
+
+    fmts = list(dict.fromkeys(("pdf", "docx", "md", "html") if "all" in formats else (formats or ("pdf",))))
+    style = load_style(config, reference_docx=reference_docx, paper=paper)
+    lib = load_library(content, overlays)
+    spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
+                     as_of=as_of)
+    resolved = spec.resolve(lib)  # fail on a bad region before any work
+    # Decide every path before rendering, so a bad -o fails fast and writes nothing.
+    stem_guess = resolved.file_stem(resolved.benchmark)
+    plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])
+    built = build(resolved, fmts, lib, templates=templates, style=style)
+    paths = plan_outputs(output, [(Path(built.file_name(f)).stem, extension(f)) for f in fmts])
+    for fmt, path in zip(fmts, paths):
+        write_atomic(path, built.files[fmt])
+        click.echo(str(path))
+
+
+@cli.command("list")
+@click.argument("kind", type=click.Choice(LIST_KINDS))
+@click.option("--region", "-r", help="Only records about this region (id or name).")
+@click.option("--theme", "-t", help="Only records on this theme id.")
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@content_options
+def list_(kind, region, theme, fmt, content, overlays) -> None:
+    """List regions, themes, sources, indicators, findings, cases or recommendations.
+
+    \b
+    Examples:
+      briefgen list regions
+      briefgen list indicators --region suqian --format csv > suqian.csv
+      briefgen list recommendations --theme talent-education
+    """
+    from .library import load_library
+    from .listing import write_listing
+
+    lib = load_library(content, overlays)
+    rid = lib.region(region).id if region else None
+    if theme and theme not in lib.themes:
+        from .library.loader import suggest
+        raise UsageError(f"unknown theme '{theme}'{suggest(theme, lib.themes)} (briefgen list themes shows all)")
+    write_listing(lib, kind, rid, theme, fmt, sys.stdout)
+
+
+@cli.command()
+@content_options
+@click.option("--coverage", is_flag=True, help="Also print counts per source, region and theme.")
+@click.option("--seeds", "seed_texts", type=click.Path(file_okay=False),
+              help="Folder of source texts: check every figure and locator appears in its source.")
+def check(content, overlays, coverage, seed_texts) -> None:
+    """Load and validate the content, reporting every problem at once.
+
+    \b
+    Examples:
+      briefgen check
+      briefgen check --content my-content/ --coverage
+      briefgen check --seeds ../shared/seeds
+    """
+    from .library import load_library
+    from .listing import write_coverage
+
+    lib = load_library(content, overlays)
+    counts = lib.counts()
+    click.echo("content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if seed_texts:
+        from .library.provenance import check_provenance
+
+        problems = check_provenance(lib, Path(seed_texts))
+        if problems:
+            raise BriefgenError("\n".join([f"{len(problems)} provenance problem(s):", *problems]))
+        click.echo(f"provenance OK: every figure and locator found in its source text ({seed_texts})")
+    if coverage:
+        write_coverage(lib, sys.stdout)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user errors into one line and an exit status."""
+    try:
+        cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("briefgen: aborted", err=True)
+        sys.exit(130)
+    except BriefgenError as e:
+        click.echo(f"briefgen: {e}", err=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        click.echo("briefgen: interrupted; no partial files were left", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

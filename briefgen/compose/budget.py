@@ -1,0 +1,117 @@
+"""Length budgets: how much of each kind of content a brief of each length holds.
+
+A short brief is two A4 pages, a standard one four, a full one up to twelve.
+compose() starts from the budget for the length, estimates the pages the result
+fills, and shrinks the budget (least important content first) until it fits.
+The estimate is deliberately a little pessimistic; the page-budget test renders
+every region x audience x length x language and checks the real PDF.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass, fields, replace
+
+from ..document import (Brief, BulletList, Callout, Figure, Heading, NumberedList, Paragraph,
+                        References, Table, TableOfContents, block_text, plain)
+from ..spec import PAGE_BUDGET
+
+
+@dataclass(frozen=True)
+class Budget:
+    pages: int
+    key_messages: int
+    table_rows: int
+    chart: bool
+    gap_themes: int
+    findings_per_theme: int
+    strengths: int
+    cases: int
+    other_cases: int
+    compact_cases: bool
+    recommendations: int
+    compact_recs: bool
+    evidence_rows: int
+
+    # What goes first when a brief is too long: detail before substance.
+    _SHRINK_ORDER = ("evidence_rows", "other_cases", "strengths", "cases", "findings_per_theme",
+                     "recommendations", "table_rows", "gap_themes", "key_messages")
+    _FLOORS = {"key_messages": 3, "recommendations": 3, "gap_themes": 1, "findings_per_theme": 1,
+               "table_rows": 3, "cases": 1}
+
+    def can_shrink(self) -> bool:
+        return self.shrink() != self
+
+    def shrink(self) -> "Budget":
+        if not self.compact_recs and self.pages <= 2:
+            return replace(self, compact_recs=True)
+        for name in self._SHRINK_ORDER:
+            value = getattr(self, name)
+            if value > self._FLOORS.get(name, 0):
+                return replace(self, **{name: value - 1})
+        if self.chart:
+            return replace(self, chart=False)
+        if not self.compact_cases:
+            return replace(self, compact_cases=True)
+        if not self.compact_recs:
+            return replace(self, compact_recs=True)
+        return self
+
+
+_BUDGETS = {
+    "short": Budget(pages=PAGE_BUDGET["short"], key_messages=3, table_rows=5, chart=False, gap_themes=2,
+                    findings_per_theme=1, strengths=0, cases=2, other_cases=0, compact_cases=True,
+                    recommendations=5, compact_recs=False, evidence_rows=0),
+    "standard": Budget(pages=PAGE_BUDGET["standard"], key_messages=4, table_rows=7, chart=True, gap_themes=4,
+                       findings_per_theme=2, strengths=0, cases=4, other_cases=0, compact_cases=False,
+                       recommendations=8, compact_recs=False, evidence_rows=6),
+    "full": Budget(pages=PAGE_BUDGET["full"], key_messages=5, table_rows=14, chart=True, gap_themes=8,
+                   findings_per_theme=3, strengths=6, cases=8, other_cases=4, compact_cases=False,
+                   recommendations=16, compact_recs=False, evidence_rows=30),
+}
+
+
+def budget_for(length: str) -> Budget:
+    return _BUDGETS[length]
+
+
+# ---------------------------------------------------------------- page estimate
+# Units: a Latin character is about 1.1 units wide, a Chinese one 2; a line of
+# body text holds about LINE_UNITS units and a page about PAGE_LINES lines.
+LINE_UNITS = 88
+PAGE_LINES = 50
+
+
+def _width(text: str) -> float:
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _lines(text: str, share: float = 1.0) -> int:
+    return max(1, math.ceil(_width(text) / (LINE_UNITS * share)))
+
+
+def estimate_pages(brief: Brief, lang: str) -> float:
+    """Roughly how many A4 pages the brief fills (title block included)."""
+    lines = 9.0 + _lines(brief.meta.title, 0.5) * 2
+    for block in brief.blocks:
+        if isinstance(block, Heading):
+            lines += {1: 3.0, 2: 2.2, 3: 1.8}[block.level] + _lines(block.text) - 1
+        elif isinstance(block, Paragraph):
+            lines += _lines(plain(block.inlines)) * (0.9 if block.role == "note" else 1.0) + 0.7
+        elif isinstance(block, (BulletList, NumberedList)):
+            lines += sum(_lines(plain(item), 0.93) + 0.4 for item in block.items) + 0.6
+        elif isinstance(block, Callout):
+            lines += 3.0 + sum(_lines(plain(item), 0.88) + 0.5 for item in block.items)
+        elif isinstance(block, Table):
+            widths = block.widths or (1.0,) * len(block.header)
+            total = sum(widths)
+            lines += 3.5 + _lines(plain(block.note)) * 0.9
+            for row in block.rows:
+                lines += 0.6 + max(_lines(plain(cell), w / total * 0.92) for cell, w in zip(row, widths))
+        elif isinstance(block, Figure):
+            lines += 4.0 + 3.2 * len(block.chart.bars) + 5
+        elif isinstance(block, References):
+            lines += 3.0 + sum(_lines(f"[{r.number}] {r.text}", 0.95) * 0.85 + 0.3 for r in block.items)
+        elif isinstance(block, TableOfContents):
+            lines += 3.0 + sum(1 for b in brief.blocks if isinstance(b, Heading) and b.level == 1)
+    return lines / PAGE_LINES

@@ -1,0 +1,222 @@
+"""The situation in numbers: the comparison table's rows and the one chart.
+
+Like is compared with like only.  Two figures stand side by side when the
+content gives them the same ``measure`` key; they share a chart only when
+their units convert to the same base (both money, both counts...).  Where
+periods differ the caption says so; where nothing is comparable there is no
+chart and the brief says why.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..document import Bar, Chart, Figure, Text
+from ..library import Library
+from ..library.model import Indicator
+from ..library.units import format_value
+from .cite import Citations
+from .narrative import Phrases
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    measure: str
+    region: Indicator | None
+    benchmark: Indicator | None
+
+    def label(self, lang: str) -> str:
+        ind = self.region or self.benchmark
+        return ind.label(lang)
+
+
+def _latest(indicators: list[Indicator]) -> Indicator:
+    """The most recent figure (an undated one counts as oldest); ties by id for stability."""
+    return max(indicators, key=lambda i: (i.period.end.toordinal() if i.period.end else 0, i.id))
+
+
+def _by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
+    out: dict[str, list[Indicator]] = defaultdict(list)
+    if rid:
+        for ind in lib.indicators.values():
+            if ind.region == rid and ind.measure:
+                out[ind.measure].append(ind)
+    return out
+
+
+def _cited(lib: Library, rid: str) -> list[str]:
+    """Indicator ids the region's findings and cases quote, most important first."""
+    order: list[str] = []
+    for f in sorted((f for f in lib.findings.values() if f.region == rid), key=lambda f: (f.priority, f.id)):
+        order += [i for i in f.indicators if i not in order]
+    for c in sorted((c for c in lib.cases.values() if c.region == rid), key=lambda c: c.id):
+        order += [i for i in c.indicators if i not in order]
+    return order
+
+
+def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int) -> list[ComparisonRow]:
+    """Rows for table 1: shared measures first, then the region's most-quoted figures,
+    then the benchmark's measured figures the region lacks ("not published")."""
+    mine, theirs = _by_measure(lib, region), _by_measure(lib, benchmark)
+    rows: list[ComparisonRow] = []
+    used: set[str] = set()
+    for measure in sorted(set(mine) & set(theirs)):
+        a, b = _latest(mine[measure]), _latest(theirs[measure])
+        rows.append(ComparisonRow(measure, a, b))
+        used |= {a.id, b.id}
+    cited = _cited(lib, region)
+    rest = [lib.indicators[i] for i in cited if i in lib.indicators and lib.indicators[i].region == region]
+    rest += sorted((i for i in lib.indicators.values() if i.region == region and i.id not in cited),
+                   key=lambda i: (-(i.period.end.toordinal() if i.period.end else 0), i.id))
+    seen_measures = {r.measure for r in rows}
+    for ind in rest:
+        if ind.id in used or (ind.measure and ind.measure in seen_measures):
+            continue
+        rows.append(ComparisonRow(ind.measure, ind, None))
+        used.add(ind.id)
+        seen_measures.add(ind.measure)
+    if benchmark:
+        for measure in sorted(set(theirs) - set(mine)):
+            rows.append(ComparisonRow(measure, None, _latest(theirs[measure])))
+    paired = [r for r in rows if r.region and r.benchmark]
+    region_only = [r for r in rows if r.region and not r.benchmark]
+    bench_only = [r for r in rows if not r.region]
+    # Keep at least one "not published" row when there is one: it is part of the picture.
+    take_bench = min(len(bench_only), max(1, limit // 4)) if bench_only else 0
+    head = paired + region_only[: max(0, limit - len(paired) - take_bench)]
+    return (head + bench_only[:take_bench])[:limit]
+
+
+_DISPLAY = {  # base unit -> (divisor, en label, zh label) for chart axes
+    "CNY": (10 ** 8, "RMB 100 million", "亿元"),
+    "USD": (10 ** 4, "USD 10,000", "万美元"),
+}
+
+
+def _display(ind: Indicator) -> tuple[float, str, str]:
+    from decimal import Decimal
+
+    base = ind.unit.base
+    if base in _DISPLAY:
+        div, en, zh = _DISPLAY[base]
+        return float(Decimal(ind.value) * ind.unit.factor / div), en, zh
+    return float(Decimal(ind.value) * ind.unit.factor), ind.unit.en or ind.unit.unit, ind.unit.unit
+
+
+_PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flow", "quarter": "flow",
+                 "as-of": "stock", "unspecified": "unknown", "since": "cumulative", "years": "cumulative",
+                 "by": "target"}
+
+
+def chartable_together(a: Indicator, b: Indicator) -> bool:
+    """Same base unit, and periods of the same nature: never a target or a running
+    total beside a one-year figure.  An undated figure may stand beside a dated one
+    (the caption then says the periods differ)."""
+    if a.unit.unit == "%" or b.unit.unit == "%":
+        if a.unit.unit != b.unit.unit:
+            return False
+    elif not a.unit.base or a.unit.base != b.unit.base:
+        return False
+    ca, cb = _PERIOD_CLASS[a.period.kind], _PERIOD_CLASS[b.period.kind]
+    if "target" in (ca, cb) or ("cumulative" in (ca, cb) and ca != cb):
+        return False
+    return ca == cb or "unknown" in (ca, cb)
+
+
+def _axis_label(ind: Indicator, lang: str) -> str:
+    return _display(ind)[1 if lang == "en" else 2]
+
+
+def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
+    source: list = [Text(words.source_line())]
+    source += list(dict.fromkeys(cites.cite(i.source, i.section) for i in inds))
+    if notes:
+        source.append(Text(" " + words.chart_periods_note("; ".join(notes))))
+    return tuple(source)
+
+
+def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: str, words: Phrases,
+                      cites: Citations) -> Figure | None:
+    """Figure 1, the first of these that the content allows:
+
+    1. region against benchmark on the measures both publish (pair);
+    2. the region beside every other region that publishes its headline measure (peers);
+    3. the region's own figures on one measure over time (series).
+    Otherwise None, and the brief says why there is no chart."""
+    rname = lib.regions[region].name(lang)
+    bname = lib.regions[benchmark].name(lang) if benchmark else ""
+    mine, theirs = _by_measure(lib, region), _by_measure(lib, benchmark)
+
+    # 1. pairs, grouped by unit so that one axis serves them all
+    groups: dict[tuple, list[tuple[Indicator, Indicator]]] = defaultdict(list)
+    for measure in sorted(set(mine) & set(theirs)):
+        for a in sorted(mine[measure], key=lambda i: i.id):
+            b = next((b for b in sorted(theirs[measure], key=lambda i: i.id) if chartable_together(a, b)), None)
+            if b is not None:
+                groups[(a.unit.base, a.unit.unit == "%")].append((a, b))
+                break
+    if groups:
+        pairs = max(groups.values(), key=len)[:6]
+        unit_label = _axis_label(pairs[0][0], lang)
+        bars, notes = [], []
+        for a, b in pairs:
+            bars.append(Bar(a.label(lang), (_display(a)[0], _display(b)[0]),
+                            (format_value(a.value, a.unit, a.qualifier, lang),
+                             format_value(b.value, b.unit, b.qualifier, lang))))
+            if a.period.comparable_key != b.period.comparable_key:
+                notes.append(f"{rname} {a.period.words(lang)}, {bname} {b.period.words(lang)}")
+        chart = Chart(title=words.chart_title(unit_label), series=(rname, bname), bars=tuple(bars),
+                      unit_label=unit_label, lang=lang)
+        points = "; ".join(f"{bar.label}: {rname} {bar.value_labels[0]}, {bname} {bar.value_labels[1]}" for bar in bars)
+        return Figure(chart, words.chart_caption("pair", rname, bname, pairs[0][0].label(lang)),
+                      words.chart_alt("pair", rname, bname, ", ".join(b.label for b in bars), points),
+                      _source_line(words, cites, [i for p in pairs for i in p], notes))
+
+    # 2. peers: the region's most-cited measure, beside each region that publishes it
+    cited = _cited(lib, region)
+    measures = sorted(mine, key=lambda m: (min((cited.index(i.id) for i in mine[m] if i.id in cited),
+                                              default=999), m))
+    for measure in measures:
+        anchor = next((i for i in sorted(mine[measure], key=lambda i: i.id)
+                       if _PERIOD_CLASS[i.period.kind] not in ("target",)), None)
+        if anchor is None:
+            continue
+        peers = [anchor]
+        for rid in sorted(lib.regions):
+            if rid == region:
+                continue
+            fit = [i for i in _by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
+            if fit:
+                peers.append(_latest(fit))
+        if len(peers) < 2:
+            continue
+        peers = [anchor] + sorted(peers[1:], key=lambda i: -_display(i)[0])[:7]
+        unit_label = _axis_label(anchor, lang)
+        label = anchor.label(lang)
+        bars = tuple(Bar(f"{lib.regions[i.region].name(lang)}{'（' if lang == 'zh' else ' ('}{i.period.words(lang)}{'）' if lang == 'zh' else ')'}",
+                         (_display(i)[0],), (format_value(i.value, i.unit, i.qualifier, lang),)) for i in peers)
+        chart = Chart(title=words.chart_title(label), series=(label,), bars=bars, unit_label=unit_label, lang=lang)
+        points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
+        notes = [] if len({i.period.comparable_key for i in peers}) == 1 else \
+            [", ".join(b.label for b in bars)]
+        return Figure(chart, words.chart_caption("peers", rname, bname, label),
+                      words.chart_alt("peers", rname, bname, label, points),
+                      _source_line(words, cites, peers, notes))
+
+    # 3. a series over time
+    for measure in sorted(mine, key=lambda m: (-len(mine[m]), m)):
+        series = [i for i in mine[measure] if _PERIOD_CLASS[i.period.kind] == "flow"]
+        if len(series) < 2 or len({i.unit.unit for i in series}) != 1 or len({i.period.kind for i in series}) != 1:
+            continue
+        series.sort(key=lambda i: i.period.end)
+        series = series[-8:]
+        label = series[0].label(lang)
+        unit_label = _axis_label(series[0], lang)
+        bars = tuple(Bar(i.period.words(lang), (_display(i)[0],),
+                         (format_value(i.value, i.unit, i.qualifier, lang),)) for i in series)
+        chart = Chart(title=words.chart_title(label), series=(rname,), bars=bars, unit_label=unit_label, lang=lang)
+        points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
+        return Figure(chart, words.chart_caption("series", rname, bname, label),
+                      words.chart_alt("series", rname, bname, label, points),
+                      _source_line(words, cites, series, []))
+    return None

@@ -1,0 +1,100 @@
+"""The narrative wording: jinja2 macros in templates/<lang>/narrative.j2.
+
+Offices change the words by copying that file into their own folder and passing
+``--templates DIR``; a file there wins over the built-in one of the same name.
+User templates run in jinja2's sandbox with StrictUndefined, so a template can
+neither reach into Python nor leave a silent blank in a published brief.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound)
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import BriefgenError
+from ..paths import data_dir
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+# Chinese: no space between two Chinese characters (or next to full-width
+# punctuation); a space between Chinese and a Latin word or figure is kept.
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])|(?<=[\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\uff00-\uffef])")
+_lock = threading.Lock()
+
+
+def tidy(text: str, lang: str) -> str:
+    """Collapse template whitespace; in Chinese, no spaces next to Chinese characters."""
+    text = " ".join(str(text).split())
+    if lang == "zh":
+        text = _SPACE_NEAR_CJK.sub("", text)
+    return text
+
+
+class Phrases:
+    """The macros of one language's narrative template, called like functions.
+
+    ``phrases.title(region=..., ...)`` returns tidied text; ``phrases.names("horizon_names")``
+    returns one of the template's lookup tables."""
+
+    def __init__(self, module: Any, lang: str, origin: str):
+        self._module = module
+        self._lang = lang
+        self._origin = origin
+
+    def __getattr__(self, name: str):
+        macro = getattr(self._module, name, None)
+        if macro is None or not callable(macro):
+            raise BriefgenError(f"template {self._origin} has no macro '{name}'; copy it from the "
+                                "built-in templates/ folder and change only the words")
+
+        def call(*args: Any, **kwargs: Any) -> str:
+            try:
+                return tidy(macro(*args, **kwargs), self._lang)
+            except TemplateError as e:
+                raise BriefgenError(f"template {self._origin}, macro '{name}': {e}") from None
+
+        return call
+
+    def names(self, table: str) -> dict[str, str]:
+        value = getattr(self._module, table, None)
+        if not isinstance(value, dict):
+            raise BriefgenError(f"template {self._origin} does not set the table '{table}'")
+        return value
+
+    def split(self, name: str, *args: Any) -> list[str]:
+        """A macro whose text is a '|'-separated list (table headers, labels)."""
+        return [part.strip() for part in getattr(self, name)(*args).split("|")]
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(user_dir: str | None) -> SandboxedEnvironment:
+    loaders = []
+    if user_dir:
+        loaders.append(FileSystemLoader(user_dir))
+    loaders.append(FileSystemLoader(str(data_dir("templates"))))
+    return SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                                autoescape=False, trim_blocks=True, lstrip_blocks=True)
+
+
+@functools.lru_cache(maxsize=16)
+def phrases(lang: str, user_dir: str | None = None) -> Phrases:
+    """The compiled narrative macros for ``lang`` (cached per process)."""
+    if user_dir and not Path(user_dir).is_dir():
+        raise BriefgenError(f"templates folder not found: {user_dir}")
+    name = f"{lang}/narrative.j2"
+    with _lock:  # jinja2 compiles lazily; one thread at a time builds the module
+        env = _environment(user_dir)
+        try:
+            template = env.get_template(name)
+            module = template.module
+        except TemplateNotFound:
+            raise BriefgenError(f"no template {name} in {user_dir or data_dir('templates')}") from None
+        except TemplateError as e:
+            where = f"{getattr(e, 'filename', None) or name}:{getattr(e, 'lineno', '?')}"
+            raise BriefgenError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from None
+    return Phrases(module, lang, template.filename or name)

@@ -1,0 +1,194 @@
+"""The records of the knowledge base, as loaded and validated.
+
+Every record knows where it came from (``origin``: file and line) so that
+problems found later can still point the user at the line to fix.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .periods import Period
+from .units import Unit
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name_en: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    level: str
+    parent: str | None
+    profile_en: str
+    profile_zh: str
+    sources: tuple[str, ...]
+    origin: Origin
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def profile(self, lang: str) -> str:
+        return self.profile_zh if lang == "zh" else self.profile_en
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    name_en: str
+    name_zh: str
+    description_en: str
+    description_zh: str
+    origin: Origin
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Author:
+    name_zh: str
+    name_en: str
+    affiliation_zh: str
+    affiliation_en: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    seed_file: str
+    title_zh: str
+    title_en: str
+    authors: tuple[Author, ...]
+    kind: str
+    publication_zh: str
+    publication_en: str
+    date: str                 # ISO: YYYY, YYYY-MM or YYYY-MM-DD
+    date_status: str          # printed | inferred
+    date_note_en: str
+    date_note_zh: str
+    language: str
+    licence: str | None
+    url: str | None
+    attribution_note_en: str
+    attribution_note_zh: str
+    origin: Origin
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    region: str
+    indicator_en: str
+    indicator_zh: str
+    value: str                # exactly as printed
+    unit: Unit
+    period: Period
+    qualifier: str
+    theme: str
+    source: str
+    locator: str
+    section: str
+    note_en: str
+    note_zh: str
+    #: A shared key for figures that measure the same thing in different regions
+    #: (e.g. "cbec-trade-value"), so they can stand side by side in a table or chart.
+    measure: str
+    origin: Origin
+
+    def label(self, lang: str) -> str:
+        return self.indicator_zh if lang == "zh" else self.indicator_en
+
+    def note(self, lang: str) -> str:
+        return self.note_zh if lang == "zh" else self.note_en
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    region: str
+    theme: str
+    kind: str
+    text_en: str
+    text_zh: str
+    indicators: tuple[str, ...]
+    source: str
+    locator: str
+    section: str
+    priority: int
+    origin: Origin
+
+    def text(self, lang: str) -> str:
+        return self.text_zh if lang == "zh" else self.text_en
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    region: str
+    themes: tuple[str, ...]
+    title_en: str
+    title_zh: str
+    actor_en: str
+    actor_zh: str
+    when: str
+    what_en: str
+    what_zh: str
+    result_en: str
+    result_zh: str
+    transferable_en: str
+    transferable_zh: str
+    indicators: tuple[str, ...]
+    source: str
+    locator: str
+    section: str
+    origin: Origin
+
+    def field(self, name: str, lang: str) -> str:
+        return getattr(self, f"{name}_{'zh' if lang == 'zh' else 'en'}")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    region: str
+    action_en: str
+    action_zh: str
+    rationale_en: str
+    rationale_zh: str
+    actors: tuple[str, ...]
+    audiences: tuple[str, ...]
+    themes: tuple[str, ...]
+    horizon: str
+    priority: int
+    evidence: tuple[str, ...]
+    benchmark: str | None
+    source: str
+    locator: str
+    section: str
+    origin: Origin
+
+    def action(self, lang: str) -> str:
+        return self.action_zh if lang == "zh" else self.action_en
+
+    def rationale(self, lang: str) -> str:
+        return self.rationale_zh if lang == "zh" else self.rationale_en
+
+
+ACTORS = ("government", "enterprises", "colleges", "associations", "platforms", "research")
+AUDIENCES = ("government", "industry", "education", "research")
+HORIZONS = ("short", "medium", "long")
+FINDING_KINDS = ("strength", "problem", "context", "result", "trend")
+REGION_LEVELS = ("country", "province", "city", "county", "district", "new-area", "zone", "bloc")
+SOURCE_KINDS = ("paper", "newspaper-article", "feature", "report", "dataset", "other")

@@ -1,0 +1,75 @@
+"""Writing files safely: whole files or none, never outside the chosen folder.
+
+A brief is written to a temporary file in the target folder and renamed over
+the final name only once complete, so an interrupted or failed run leaves no
+half-written PDF and never clobbers a good file with a broken one.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import BriefgenError, UsageError
+
+TEMP_PREFIX = ".briefgen-tmp-"
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; raise BriefgenError with the reason if impossible."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BriefgenError(f"cannot create folder {folder}: {e.strerror}; choose another -o") from None
+    if path.is_dir():
+        raise BriefgenError(f"cannot write {path}: it is a folder; give a file name or a different folder")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise BriefgenError(f"cannot write {path}: {e.strerror}; check the folder exists and is writable") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return path
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder/name``, refusing any name that would leave the folder."""
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents:
+        raise UsageError(f"refusing to write {name!r}: it would leave the output folder {folder}")
+    return folder / name
+
+
+def plan_outputs(output: str | None, stems_and_exts: list[tuple[str, str]]) -> list[Path]:
+    """Where each requested file goes.
+
+    ``output`` may be None (./out/), a folder, or one file name when one file is asked for."""
+    if output is None:
+        folder = Path("out")
+    else:
+        out = Path(output)
+        is_folder = out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix
+        if not is_folder:
+            if len(stems_and_exts) != 1:
+                raise UsageError(f"-o {output} names one file, but {len(stems_and_exts)} files are asked "
+                                 "for; give a folder instead")
+            ext = stems_and_exts[0][1]
+            if out.suffix.lower() != ext:
+                raise UsageError(f"-o {output} ends in {out.suffix}, but the format asked for writes {ext}; "
+                                 f"use a name ending in {ext} or a folder")
+            return [out]
+        folder = out
+    return [inside(folder, stem + ext) for stem, ext in stems_and_exts]

@@ -1,0 +1,78 @@
+"""BriefSpec: what one brief is about and for whom.
+
+The CLI, the batch runner and the Python API all build a BriefSpec and hand it
+to the same :func:`briefgen.compose.compose`, so a brief made any of those ways
+is the same brief.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+
+from .errors import UsageError
+
+AUDIENCES = ("government", "industry", "education", "research")
+LENGTHS = ("short", "standard", "full")
+LANGS = ("en", "zh")
+#: Pages of A4 each length may fill, measured on the PDF.
+PAGE_BUDGET = {"short": 2, "standard": 4, "full": 12}
+
+
+def edition_date() -> date:
+    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        except (ValueError, OverflowError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970")
+    return date.today()
+
+
+@dataclass(frozen=True)
+class BriefSpec:
+    """One brief: region, benchmark (None = choose one), audience, length, language, dates.
+
+    Region and benchmark are ids; :meth:`resolve` turns names such as "宿迁市" into ids."""
+
+    region: str
+    benchmark: str | None = None
+    audience: str = "government"
+    length: str = "standard"
+    lang: str = "en"
+    #: Build from the content as it stood on this date (None: all content).
+    as_of: date | None = None
+    #: The edition date printed on the brief (None: today or SOURCE_DATE_EPOCH).
+    date: date | None = None
+    #: Ids of figures and cases new since the previous edition ("What's new" section).
+    new_since: tuple[str, ...] | None = field(default=None, compare=True)
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("audience", self.audience, AUDIENCES),
+                                     ("length", self.length, LENGTHS), ("lang", self.lang, LANGS)):
+            if value not in allowed:
+                raise UsageError(f"unknown {name} '{value}'; choose one of {', '.join(allowed)}")
+
+    @property
+    def edition(self) -> date:
+        return self.date or edition_date()
+
+    def resolve(self, library) -> "BriefSpec":
+        """The same spec with region and benchmark as canonical ids (names accepted)."""
+        region = library.region(self.region).id
+        benchmark = library.region(self.benchmark).id if self.benchmark else None
+        if benchmark == region:
+            raise UsageError(f"the benchmark is the region itself ('{region}'); choose another "
+                             "region to learn from, or leave --benchmark out to let briefgen choose")
+        return replace(self, region=region, benchmark=benchmark)
+
+    def file_stem(self, benchmark: str | None = None) -> str:
+        """A file name that says what the brief is and is safe on any file system."""
+        parts = [self.region, f"from-{benchmark}" if benchmark else "situation",
+                 self.audience, self.length, self.lang]
+        if self.as_of:
+            parts.append(f"as-of-{self.as_of.isoformat()}")
+        stem = "_".join(parts)
+        return re.sub(r"[^a-z0-9_.-]", "-", stem.lower())[:120]

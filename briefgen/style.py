@@ -1,0 +1,45 @@
+"""House style: what both writers read to decide how a brief looks.
+
+Defaults give briefgen's own look; ``briefgen.toml`` or ``--config`` override
+them (see :mod:`briefgen.config`).  Writers take sizes and colours from here and
+nowhere else, so the PDF and the Word file of one brief look alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    organisation: str = "briefgen"
+    organisation_zh: str = ""           # shown on Chinese briefs; falls back to organisation
+    logo: Path | None = None            # PNG or JPEG, shown top right of page one
+    accent: str = "#1F4E79"             # headings, rules, the key-messages box
+    accent_light: str = "#E8EEF5"       # fill of the key-messages box, table header
+    paper: str = "A4"                   # "A4" | "Letter"
+    font_latin: str | None = None       # a .ttf for Latin text in PDF (default: Bitstream Vera)
+    font_cjk: str | None = None         # a .ttf/.ttc for Chinese text in PDF (default: WenQuanYi Micro Hei)
+    word_font_latin: str = "Calibri"    # the font *name* Word is told to use
+    word_font_east_asia: str = "Microsoft YaHei"
+    body_size: float = 10.5             # points
+    reference_docx: Path | None = None  # an organisation's Word template (styles, page setup, header/footer)
+
+    def organisation_for(self, lang: str) -> str:
+        return (self.organisation_zh or self.organisation) if lang == "zh" else self.organisation
+
+    # Sizes derived from the body size, so one setting scales the whole brief.
+    @property
+    def title_size(self) -> float:
+        return round(self.body_size * 1.9, 1)
+
+    @property
+    def heading_sizes(self) -> tuple[float, float, float]:
+        return (round(self.body_size * 1.35, 1), round(self.body_size * 1.15, 1), self.body_size)
+
+    @property
+    def small_size(self) -> float:
+        return round(self.body_size * 0.82, 1)
+
+
+DEFAULT_STYLE = HouseStyle()

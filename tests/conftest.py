@@ -1,0 +1,34 @@
+"""Shared fixtures: a reproducible clock, the built-in library, and a scratch content folder."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefgen.paths import data_dir
+
+#: 2026-11-23 00:00 UTC: every test renders with a fixed edition date.
+EPOCH = "1795392000"
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture(scope="session")
+def library():
+    from briefgen.library import load_library
+
+    return load_library()
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the built-in content, to break in tests."""
+    dest = tmp_path / "content"
+    shutil.copytree(data_dir("content"), dest)
+    return dest
