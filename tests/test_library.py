@@ -89,7 +89,8 @@ def test_every_problem_reported_with_field_and_fix(content_copy):
     (content_copy / "extra" / "indicators.csv").write_text(
         "id,region,indicator_en,indicator_zh,value,unit,period,qualifier,theme,source,locator,section,note_en,note_zh\n"
         "x-1,suqian,Trade,贸易,3586.8,亿,2024 Jan to Aug,over,trade-scale,s003,loc,§1,,\n"
-        "x-1,suqian,Trade,贸易,12a,亿元,2024,over,trade-scale,s003,loc,§1,,\n", encoding="utf-8")
+        "x-2,suqian,Trade,贸易,12a,亿元,2024,over,trade-scale,s003,loc,§1,,\n"
+        "x-1,suqian,Trade,贸易,12,亿元,2024,over,trade-scale,s003,loc,§1,,\n", encoding="utf-8")
     msg = _problems(content_copy)
     for expected in ("'Bad Id' is not a valid id", "missing Chinese text (translation)",
                      "'mayors' is not allowed", "'soon' is not allowed", "field 'unit': '亿' is not in the unit list",

@@ -23,7 +23,7 @@ from ..library.units import format_value
 from ..spec import BriefSpec
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import select
-from .budget import Budget, budget_for, estimate_pages
+from .budget import SAFETY_PAGES, Budget, budget_for, estimate_pages
 from .cite import Citations
 from .figures import comparison_figure, comparison_rows
 from .narrative import Phrases, phrases
@@ -55,7 +55,7 @@ def compose_detailed(spec: BriefSpec, library: Library, *, templates: str | None
     budget = budget_for(spec.length)
     while True:
         brief = _Composer(spec, library, words, choice, budget, style).brief()
-        if estimate_pages(brief, spec.lang) <= budget.pages or not budget.can_shrink():
+        if estimate_pages(brief, spec.lang) <= budget.pages - SAFETY_PAGES or not budget.can_shrink():
             return ComposeResult(brief, spec, choice)
         budget = budget.shrink()
 
@@ -289,7 +289,8 @@ class _Composer:
                                                       + case.field("result", self.lang), case)))
                 continue
             # "when" is free text from the source; show it only when it is a date.
-            when = case.when if re.match(r"^\d{4}", case.when or "") else ""
+            date = re.match(r"^\d{4}(-\d{2}){0,2}", case.when or "")
+            when = date.group() if date else ""
             blocks.append(Paragraph((Text(self.w.case_line(when, case.field("actor", self.lang)), italic=True),)))
             sep = " " if self.lang == "en" else ""
             for label, field in zip(labels, ("what", "result", "transferable")):

@@ -33,42 +33,43 @@ class Budget:
     compact_recs: bool
     evidence_rows: int
 
-    # What goes first when a brief is too long: detail before substance.
-    _SHRINK_ORDER = ("evidence_rows", "other_cases", "strengths", "cases", "findings_per_theme",
-                     "recommendations", "table_rows", "gap_themes", "key_messages")
-    _FLOORS = {"key_messages": 3, "recommendations": 3, "gap_themes": 1, "findings_per_theme": 1,
-               "table_rows": 3, "cases": 1}
+    # What goes first when a brief is too long: detail before substance, and
+    # never below the floors that make a brief worth reading.
+    _SHRINK_STEPS = (("evidence_rows", 0), ("other_cases", 0), ("strengths", 0), ("findings_per_theme", 1),
+                     ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
+                     ("compact_cases", True), ("table_rows", 5), ("key_messages", 4), ("gap_themes", 2),
+                     ("recommendations", 4), ("cases", 1), ("chart", False), ("table_rows", 3),
+                     ("key_messages", 3), ("gap_themes", 1), ("recommendations", 3))
 
     def can_shrink(self) -> bool:
         return self.shrink() != self
 
     def shrink(self) -> "Budget":
-        if not self.compact_recs and self.pages <= 2:
-            return replace(self, compact_recs=True)
-        for name in self._SHRINK_ORDER:
+        """The next smaller budget: one step down the first item still above its floor."""
+        for name, floor in self._SHRINK_STEPS:
             value = getattr(self, name)
-            if value > self._FLOORS.get(name, 0):
+            if isinstance(floor, bool):
+                if value != floor:
+                    return replace(self, **{name: floor})
+            elif value > floor:
                 return replace(self, **{name: value - 1})
-        if self.chart:
-            return replace(self, chart=False)
-        if not self.compact_cases:
-            return replace(self, compact_cases=True)
-        if not self.compact_recs:
-            return replace(self, compact_recs=True)
         return self
 
 
 _BUDGETS = {
     "short": Budget(pages=PAGE_BUDGET["short"], key_messages=3, table_rows=5, chart=False, gap_themes=2,
                     findings_per_theme=1, strengths=0, cases=2, other_cases=0, compact_cases=True,
-                    recommendations=5, compact_recs=False, evidence_rows=0),
+                    recommendations=5, compact_recs=True, evidence_rows=0),
     "standard": Budget(pages=PAGE_BUDGET["standard"], key_messages=4, table_rows=7, chart=True, gap_themes=4,
-                       findings_per_theme=2, strengths=0, cases=4, other_cases=0, compact_cases=False,
-                       recommendations=8, compact_recs=False, evidence_rows=6),
+                       findings_per_theme=2, strengths=0, cases=3, other_cases=0, compact_cases=False,
+                       recommendations=7, compact_recs=False, evidence_rows=8),
     "full": Budget(pages=PAGE_BUDGET["full"], key_messages=5, table_rows=14, chart=True, gap_themes=8,
                    findings_per_theme=3, strengths=6, cases=8, other_cases=4, compact_cases=False,
                    recommendations=16, compact_recs=False, evidence_rows=30),
 }
+
+#: The estimate can be off by a few lines; leave this much of the last page free.
+SAFETY_PAGES = 0.35
 
 
 def budget_for(length: str) -> Budget:

@@ -49,13 +49,13 @@ def reference_text(source: Source, lang: str) -> str:
         pub = f". {source.publication_zh}" if source.publication_zh else ""
         head = f"{who}. " if who else ""
         licence = f"（{source.licence}）" if source.licence else ""
-        note = "（作者归属据版面推断）" if source.attribution_note_zh else ""
+        note = "（作者与题名据版面推断）" if source.attribution == "inferred" else ""
         return f"{head}{source.title_zh}[{kind}]{pub}, {_date_text(source, lang)}{licence}{note}. 原始文本: {source.seed_file}"
     names = [a.name_en for a in source.authors if a.name_en]
     who = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
     head = f"{who} " if who else ""
     pub = f" {source.publication_en}." if source.publication_en else ""
     licence = f" Licence: {source.licence}." if source.licence else ""
-    note = " Attribution inferred from the page layout." if source.attribution_note_en else ""
+    note = " Authorship and title inferred from the page layout." if source.attribution == "inferred" else ""
     return (f"{head}({_date_text(source, lang)}). {source.title_en} [{source.title_zh}]."
             f"{pub}{licence}{note} Source text: {source.seed_file}.")

@@ -65,16 +65,21 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
         rows.append(ComparisonRow(measure, a, b))
         used |= {a.id, b.id}
     cited = _cited(lib, region)
-    rest = [lib.indicators[i] for i in cited if i in lib.indicators and lib.indicators[i].region == region]
-    rest += sorted((i for i in lib.indicators.values() if i.region == region and i.id not in cited),
-                   key=lambda i: (-(i.period.end.toordinal() if i.period.end else 0), i.id))
-    seen_measures = {r.measure for r in rows}
+    rank = {iid: n for n, iid in enumerate(cited)}
+    # The region's own figures: measured ones (the comparable headline figures) first,
+    # then those its findings quote, then the rest, newest first.  One row per measure,
+    # except that a target gets its own row beside the latest actual figure.
+    rest = sorted((i for i in lib.indicators.values() if i.region == region),
+                  key=lambda i: (not i.measure, i.qualifier == "target", rank.get(i.id, 999),
+                                 -(i.period.end.toordinal() if i.period.end and i.qualifier != "target" else 0), i.id))
+    seen_measures = {(r.measure, False) for r in rows}
     for ind in rest:
-        if ind.id in used or (ind.measure and ind.measure in seen_measures):
+        key = (ind.measure, ind.qualifier == "target")
+        if ind.id in used or (ind.measure and key in seen_measures):
             continue
         rows.append(ComparisonRow(ind.measure, ind, None))
         used.add(ind.id)
-        seen_measures.add(ind.measure)
+        seen_measures.add(key)
     if benchmark:
         for measure in sorted(set(theirs) - set(mine)):
             rows.append(ComparisonRow(measure, None, _latest(theirs[measure])))
@@ -128,7 +133,8 @@ def _axis_label(ind: Indicator, lang: str) -> str:
 
 
 def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
-    source: list = [Text(words.source_line())]
+    sep = " " if not words.source_line().endswith("：") else ""
+    source: list = [Text(words.source_line() + sep)]
     source += list(dict.fromkeys(cites.cite(i.source, i.section) for i in inds))
     if notes:
         source.append(Text(" " + words.chart_periods_note("; ".join(notes))))
@@ -174,8 +180,9 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
 
     # 2. peers: the region's most-cited measure, beside each region that publishes it
     cited = _cited(lib, region)
-    measures = sorted(mine, key=lambda m: (min((cited.index(i.id) for i in mine[m] if i.id in cited),
-                                              default=999), m))
+    # Amounts and counts say more side by side than rates do; then the most-quoted first.
+    measures = sorted(mine, key=lambda m: (mine[m][0].unit.unit == "%",
+                                           min((cited.index(i.id) for i in mine[m] if i.id in cited), default=999), m))
     for measure in measures:
         anchor = next((i for i in sorted(mine[measure], key=lambda i: i.id)
                        if _PERIOD_CLASS[i.period.kind] not in ("target",)), None)

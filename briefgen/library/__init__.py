@@ -230,15 +230,17 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
         units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
     checker = loader.Checker(units, problems)
     records: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
+    seen: dict[str, dict] = {k: {} for k in KINDS}
     if not any(f["themes"] for f in per_folder):
         # A user's own content may rely on the built-in theme vocabulary.
         builtin = data_dir("content") / "themes.yaml"
         loader.add_records("themes", loader.read_yaml(builtin, "themes.yaml", "themes", problems),
                            checker, records["themes"], problems)
-    loader.add_records("sources", seed_raws, checker, records["sources"], problems)
+    loader.add_records("sources", seed_raws, checker, records["sources"], problems, seen=seen["sources"])
     for i, found in enumerate(per_folder):
         for kind in KINDS:
-            loader.add_records(kind, found[kind], checker, records[kind], problems, replace=i > 0)
+            loader.add_records(kind, found[kind], checker, records[kind], problems, replace=i > 0,
+                               seen=seen[kind])
     loader.check_references(records, problems)
     if problems:
         raise ContentError(problems.items)

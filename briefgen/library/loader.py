@@ -67,7 +67,8 @@ SCHEMAS: dict[str, list[Field]] = {
                 *_bi("date_note", False),
                 Field("language", "str", False, default="zh"),
                 Field("licence", "str", False), Field("url", "str", False),
-                *_bi("attribution_note", False)],
+                *_bi("attribution_note", False),
+                Field("attribution", "enum", False, choices=("printed", "inferred"), default="printed")],
     "indicators": [Field("id", "id"), Field("region", "ref", ref="regions"), *_bi("indicator"),
                    Field("value", "value"), Field("unit", "unit"), Field("period", "period"),
                    Field("qualifier", "enum", choices=QUALIFIERS),
@@ -412,14 +413,19 @@ def build(kind: str, fields: dict) -> Any:
 def add_records(kind: str, raws: list[RawRecord], checker: Checker, into: dict[str, Any],
                 problems: Problems, replace: bool = False,
                 seen: dict[str, m.Origin] | None = None) -> None:
-    """Convert and add records; a duplicate id is a problem unless ``replace`` (an overlay)."""
+    """Convert and add records; a duplicate id is a problem unless ``replace`` (an overlay).
+
+    ``seen`` remembers ids across calls, including those of records that failed
+    to convert, so a duplicate is reported even when its twin has other problems."""
+    seen = {} if seen is None else seen
     for raw in raws:
-        fields = checker.convert(raw)
-        if fields is None:
-            continue
-        rid = fields["id"]
-        if rid in into and not replace:
+        rid = str(raw.data.get("id", ""))
+        if rid and rid in seen and not replace:
             problems.add(raw.origin, f"{kind[:-1]} id '{rid}' is used twice (first at "
-                                     f"{into[rid].origin}); give one of them another id")
+                                     f"{seen[rid]}); give one of them another id")
             continue
-        into[rid] = build(kind, fields)
+        if rid:
+            seen[rid] = raw.origin
+        fields = checker.convert(raw)
+        if fields is not None:
+            into[fields["id"]] = build(kind, fields)

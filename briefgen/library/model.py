@@ -80,6 +80,8 @@ class Source:
     url: str | None
     attribution_note_en: str
     attribution_note_zh: str
+    #: "inferred" when the layout leaves authorship or title in doubt (the note says why).
+    attribution: str
     origin: Origin
 
     def title(self, lang: str) -> str:

@@ -1,0 +1,126 @@
+"""What a brief says: anatomy, audiences, lengths, benchmarks, languages."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefgen.compose import compose_detailed
+from briefgen.document import (BulletList, Callout, Citation, Figure, Heading, NumberedList, Paragraph,
+                               References, Table)
+from briefgen.errors import UsageError
+from briefgen.spec import BriefSpec
+
+
+def _brief(library, **kw):
+    return compose_detailed(BriefSpec(**kw), library)
+
+
+def citations(brief):
+    """Every citation mark anywhere in the brief."""
+    found = []
+
+    def walk(inlines):
+        found.extend(i for i in inlines if isinstance(i, Citation))
+
+    for b in brief.blocks:
+        if isinstance(b, Paragraph):
+            walk(b.inlines)
+        elif isinstance(b, (BulletList, NumberedList, Callout)):
+            for item in b.items:
+                walk(item)
+        elif isinstance(b, Table):
+            for row in b.rows:
+                for cell in row:
+                    walk(cell)
+            walk(b.note)
+        elif isinstance(b, Figure):
+            walk(b.source)
+    return found
+
+
+def test_lessons_for_suqian_from_hangzhou(library):
+    result = _brief(library, region="suqian")
+    brief = result.brief
+    assert result.spec.benchmark == "hangzhou"
+    assert brief.meta.title.startswith("Lessons for Suqian from Hangzhou: ")
+    assert "23 November 2026" in brief.meta.edition
+    callout = brief.blocks[0]
+    assert isinstance(callout, Callout) and 3 <= len(callout.items) <= 5
+    headings = [h.text for h in brief.headings()]
+    for expected in ("The situation in numbers", "The gaps, theme by theme",
+                     "What Hangzhou did and what came of it"):
+        assert expected in headings
+    assert isinstance(brief.blocks[-1], References) and brief.blocks[-1].title == "Sources"
+    assert any(isinstance(b, Table) for b in brief.blocks)
+    assert any(isinstance(b, Figure) for b in brief.blocks)
+    assert "is the benchmark because" in brief.text()
+
+
+def test_every_citation_resolves(library):
+    for lang in ("en", "zh"):
+        brief = _brief(library, region="suqian", lang=lang, length="full").brief
+        refs = next(b for b in brief.blocks if isinstance(b, References))
+        numbers = {r.number for r in refs.items}
+        marks = citations(brief)
+        assert marks and {c.number for c in marks} == numbers
+
+
+def test_table_cells_give_period_and_source(library):
+    brief = _brief(library, region="suqian").brief
+    table = next(b for b in brief.blocks if isinstance(b, Table))
+    for row in table.rows:
+        for cell in row[1:]:
+            text = "".join(getattr(i, "text", "") for i in cell)
+            assert text == "not published" or any(isinstance(i, Citation) for i in cell)
+
+
+def test_audiences_get_different_recommendations(library):
+    recs = {}
+    for audience in ("government", "industry", "education", "research"):
+        brief = _brief(library, region="suqian", audience=audience).brief
+        lists = [b for b in brief.blocks if isinstance(b, NumberedList)]
+        recs[audience] = tuple(tuple(getattr(i, "text", "") for i in item)[0] for lst in lists for item in lst.items)
+    assert len(set(recs.values())) == 4
+    gov = _brief(library, region="suqian", audience="government").brief
+    assert any(h.text.startswith(("First steps", "Next (", "Longer term")) for h in gov.headings())
+    research = _brief(library, region="suqian", audience="research").brief
+    assert any(h.text == "Method and evidence" for h in research.headings())
+
+
+def test_benchmark_equal_to_region_is_an_error(library):
+    with pytest.raises(UsageError, match="the benchmark is the region itself"):
+        _brief(library, region="suqian", benchmark="宿迁")
+
+
+def test_chosen_benchmark_is_explained(library):
+    result = _brief(library, region="ningbo", benchmark="hangzhou")
+    assert result.spec.benchmark == "hangzhou"
+    assert "Lessons for Ningbo from Hangzhou" in result.brief.meta.title
+    assert "the benchmark the reader chose" in result.brief.text()
+
+
+def test_full_is_longer_than_standard_is_longer_than_short(library):
+    sizes = [len(_brief(library, region="suqian", length=n).brief.text()) for n in ("short", "standard", "full")]
+    assert sizes[0] < sizes[1] < sizes[2]
+
+
+def test_english_converts_units_exactly(library):
+    text = _brief(library, region="suqian", length="full").brief.text()
+    assert "RMB 4 billion" in text            # 40 亿元, Jan-Aug 2025
+    assert "亿元" not in text and "万美元" not in text
+
+
+def test_chinese_reads_as_chinese(library):
+    brief = _brief(library, region="宿迁", lang="zh", length="full").brief
+    # citation marks quote the source's own headings, which may contain spaces
+    # (the source list follows GB/T 7714, whose punctuation is half-width by design)
+    text = re.sub(r"\[\d+(, [^\]]*)?\]", "", brief.text().split("\n参考文献\n")[0])
+    assert "宿迁可向杭州借鉴什么" in brief.meta.title
+    assert "40 亿元" in text
+    # no space between two Chinese characters, and no half-width comma after a Chinese character
+    assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)
+    assert not re.search(r"[\u4e00-\u9fff],", text)
+    # no stray English words in the body (ids, 'unspecified', 'not published')
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("["))
+    assert not re.search(r"\b(unspecified|not published|period not stated|Source)\b", body)
