@@ -5,6 +5,7 @@ One call::
     import briefgen
     pdf = briefgen.make("suqian", format="pdf")                 # bytes
     briefgen.make("宿迁", lang="zh", format="docx", output="out/suqian.docx")  # writes a file
+    briefgen.batch("plan.toml", output="out")                   # many briefs, incrementally
 
 The pieces, for scripts that need more control::
 
@@ -30,9 +31,10 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .document import Brief
     from .library import Library
+    from .batch import BatchReport
     from .style import HouseStyle
 
-__all__ = ["make", "make_all", "BriefSpec", "load_library", "Library", "compose", "render", "Brief",
+__all__ = ["make", "make_all", "batch", "BatchReport", "BriefSpec", "load_library", "Library", "compose", "render", "Brief",
            "HouseStyle", "load_style", "BriefgenError", "ContentError", "UsageError", "FORMATS",
            "AUDIENCES", "LENGTHS", "LANGS", "__version__"]
 
@@ -49,7 +51,7 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
 def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str | Path | None = None,
             style: "HouseStyle | None" = None) -> "Brief":
     """Compose the Brief that ``spec`` describes (built-in content if ``library`` is None)."""
-    from .compose import compose as _compose
+    from .composer import compose as _compose
     from .style import DEFAULT_STYLE
 
     return _compose(spec, library or load_library(), templates=str(templates) if templates else None,
@@ -110,6 +112,24 @@ def make_all(region: str, *, benchmark: str | None = None, audience: str = "gove
                  style=style or DEFAULT_STYLE).files
 
 
+def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | None = None,
+          force: bool = False, shard: "str | tuple[int, int] | None" = None, as_of: date | None = None,
+          since: str | Path | None = None, content: str | Path | None = None,
+          overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
+          style: "HouseStyle | None" = None, progress: bool = False) -> "BatchReport":
+    """Build every brief a plan lists into ``output/<edition>/`` and return a BatchReport.
+
+    ``plan`` is a TOML file or the same tables as a dict (``{"briefs": [{"regions": "all"}]}``).
+    Files whose inputs have not changed are left alone unless ``force``; ``shard="2/3"``
+    builds one machine's share; ``as_of`` and ``since`` (a previous manifest.json) make
+    dated editions.  A brief that fails is listed in ``report.failed``; it does not raise."""
+    from .batch import run_batch
+
+    return run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
+                     content=content, overlays=overlays, templates=templates, style=style,
+                     progress=progress)
+
+
 def __getattr__(name: str) -> Any:
     # Types for annotations and isinstance checks, imported only when asked for.
     if name == "Library":
@@ -118,6 +138,9 @@ def __getattr__(name: str) -> Any:
     if name == "Brief":
         from .document import Brief
         return Brief
+    if name == "BatchReport":
+        from .batch import BatchReport
+        return BatchReport
     if name == "HouseStyle":
         from .style import HouseStyle
         return HouseStyle

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from .compose import compose_detailed
-from .compose.select import BenchmarkChoice
+from .composer import compose_detailed
+from .composer.select import BenchmarkChoice
 from .document import Brief
 from .library import Library
 from .spec import BriefSpec

@@ -1,7 +1,7 @@
 """BriefSpec: what one brief is about and for whom.
 
 The CLI, the batch runner and the Python API all build a BriefSpec and hand it
-to the same :func:`briefgen.compose.compose`, so a brief made any of those ways
+to the same :func:`briefgen.compose`, so a brief made any of those ways
 is the same brief.
 """
 from __future__ import annotations

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from briefgen.compose import compose_detailed
+from briefgen.composer import compose_detailed
 from briefgen.document import (BulletList, Callout, Citation, Figure, Heading, NumberedList, Paragraph,
                                References, Table)
 from briefgen.errors import UsageError

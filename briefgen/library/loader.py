@@ -59,7 +59,7 @@ SCHEMAS: dict[str, list[Field]] = {
                 Field("level", "enum", choices=m.REGION_LEVELS),
                 Field("parent", "ref", False, ref="regions"), *_bi("profile"),
                 Field("sources", "refs", False, ref="sources", default=())],
-    "themes": [Field("id", "id"), *_bi("name"), *_bi("description", False)],
+    "themes": [Field("id", "id"), *_bi("name"), *_bi("short", False), *_bi("description", False)],
     "sources": [Field("id", "id"), Field("seed_file", "str", False, default=""), *_bi("title"),
                 Field("authors", "authors", False, default=()),
                 Field("kind", "enum", choices=m.SOURCE_KINDS), *_bi("publication", False),

@@ -45,12 +45,17 @@ class Theme:
     id: str
     name_en: str
     name_zh: str
+    short_en: str           # a word or two for titles ("talent", "supply chains")
+    short_zh: str
     description_en: str
     description_zh: str
     origin: Origin
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def short(self, lang: str) -> str:
+        return (self.short_zh or self.name_zh) if lang == "zh" else (self.short_en or self.name_en).lower()
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ class _Composer:
         return Brief(self.meta(), tuple(blocks))
 
     def meta(self) -> BriefMeta:
-        top = [self.theme(t) for t in self.choice.themes[:2]] or [self.theme(t) for t in self.gaps[:2]]
+        top = [self.lib.themes[t].short(self.lang) for t in (self.choice.themes or tuple(self.gaps))[:3]]
         title = self.w.title(self.name(self.spec.region), self.name(self.choice.region), top)
         date = self.spec.edition
         number = "-".join(["BG", self.spec.region.upper(), (self.choice.region or "SIT").upper(),
