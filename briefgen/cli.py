@@ -47,6 +47,7 @@ def cli() -> None:
       briefgen make --region suqian --format pdf
       briefgen make --region 宿迁 --lang zh --format all -o out/
       briefgen list regions
+      briefgen batch plan.toml -o out/
     """
 
 
@@ -99,6 +100,55 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     for fmt, path in zip(fmts, paths):
         write_atomic(path, built.files[fmt])
         click.echo(str(path))
+
+
+@cli.command()
+@click.argument("plan", required=False, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", default="out", show_default=True,
+              help="Folder of editions; files go in OUTPUT/<edition>/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Briefs built at once.  [default: CPU count]")
+@click.option("--force", is_flag=True, help="Rebuild every file, even those that are up to date.")
+@click.option("--shard", metavar="K/N", help="Build only this machine's share K of N (1-based).")
+@click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
+@click.option("--since", type=click.Path(), metavar="MANIFEST",
+              help="A previous edition's manifest.json: add a \"What's new\" section measured against it.")
+@content_options
+@click.option("--templates", type=click.Path(file_okay=False), help="Folder of narrative templates that override the built-in ones.")
+@click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
+@click.option("--merge-manifests", "merge", type=click.Path(file_okay=False), metavar="DIR",
+              help="Merge the shard manifests in edition folder DIR into DIR/manifest.json, then stop.")
+def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, templates, config, merge) -> None:
+    """Build every brief a plan lists, in parallel, into OUTPUT/<edition>/.
+
+    Prints each file written, one a line; files whose inputs have not changed are
+    left alone.  Ends with "N written, M unchanged, K failed" on stderr; exit
+    status 1 if any brief failed.
+
+    \b
+    Examples:
+      briefgen batch plan.toml
+      briefgen batch plan.toml -o /srv/briefs/out --jobs 8
+      briefgen batch plan.toml --shard 2/4          # this machine's quarter
+      briefgen batch plan.toml --since out/2026-10/manifest.json
+      briefgen batch --merge-manifests out/2026-11
+    """
+    from .batch import merge_manifests, run_batch
+    from .config import load_style
+
+    if merge:
+        if plan:
+            raise UsageError("--merge-manifests merges an edition folder; give it without a plan")
+        click.echo(str(merge_manifests(merge)))
+        return
+    if not plan:
+        raise UsageError("give a plan file: briefgen batch PLAN.toml (see briefgen batch --help)")
+    report = run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
+                       content=content, overlays=overlays, templates=templates, style=load_style(config),
+                       echo=click.echo, progress=sys.stderr.isatty())
+    for line in report.lines():
+        click.echo(line, err=True)
+    if report.exit_code:
+        sys.exit(report.exit_code)
 
 
 @cli.command("list")

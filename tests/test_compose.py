@@ -43,7 +43,7 @@ def test_lessons_for_suqian_from_hangzhou(library):
     result = _brief(library, region="suqian")
     brief = result.brief
     assert result.spec.benchmark == "hangzhou"
-    assert brief.meta.title.startswith("Lessons for Suqian from Hangzhou: ")
+    assert brief.meta.title.startswith("Lessons for Suqian from Hangzhou on ")
     assert "23 November 2026" in brief.meta.edition
     callout = brief.blocks[0]
     assert isinstance(callout, Callout) and 3 <= len(callout.items) <= 5
