@@ -1,0 +1,227 @@
+"""HTML writer: one self-contained HTML5 file that reads well on screen and prints on A4 or Letter.
+
+The page is laid out by ``templates/html/brief.html.j2`` (jinja2, autoescape on):
+every piece of brief text reaches the page through the template's escaping, never
+through string building here.  This module only prepares what the template cannot
+work out itself: heading anchors, the table of contents, charts as PNG ``data:``
+URIs, checked link targets and the house style's colours, sizes and fonts.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Link,
+                        NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
+from ..style import DEFAULT_STYLE, HouseStyle
+from ._markup import TocEntry, clean, heading_anchors, ref_anchor, safe_url, slug, toc_entries
+
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = ["render"]
+
+_TEMPLATE = "html/brief.html.j2"
+_LANG_TAG = {"en": "en", "zh": "zh-CN"}
+_PAGE = {"A4": "A4", "LETTER": "letter"}
+
+# Charts are drawn at print resolution and shown at their design width.
+_CHART_WIDTH_IN = 6.3
+_CHART_DPI = 220
+_CSS_PX_PER_IN = 96
+
+_HEX_COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+# Font names end up inside a CSS string; anything that could close it is refused.
+_FONT_NAME = re.compile(r"^[\w .\-]+$")
+
+_LATIN_FONTS = ("Segoe UI", "Helvetica Neue", "Arial")
+_CJK_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
+
+# Characters HTML cannot carry (the parser rejects or replaces them; lone surrogates
+# cannot even be encoded); the template itself contains none, so they are dropped
+# from the finished page in one pass.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(brief: Brief, style: HouseStyle) -> bytes:
+    """Write ``brief`` as a single self-contained HTML5 page and return its UTF-8 bytes."""
+    page = _template().render(brief=brief, meta=brief.meta, **_context(brief, style))
+    return _ILLEGAL.sub("", page).encode("utf-8")
+
+
+def templates_dir() -> Path:
+    """The folder that holds ``html/brief.html.j2`` (top-level templates/, or the wheel's copy)."""
+    from ..paths import data_dir
+
+    return data_dir("templates")
+
+
+@functools.lru_cache(maxsize=1)
+def _template() -> "jinja2.Template":
+    # Loading and compiling the template is the expensive part, so it happens once per
+    # process; a compiled jinja2 Template renders safely from many threads at once.
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    kinds = {"heading": Heading, "paragraph": Paragraph, "bullet_list": BulletList,
+             "numbered_list": NumberedList, "table": Table, "figure": Figure,
+             "callout": Callout, "references": References, "toc": TableOfContents,
+             "text": Text, "citation": Citation, "link": Link}
+    for name, cls in kinds.items():
+        env.tests[name] = _is(cls)
+    env.filters["url"] = safe_url
+    env.filters["ref_anchor"] = ref_anchor
+    env.filters["token"] = slug
+    return env.get_template(_TEMPLATE)
+
+
+def _is(cls: type) -> Callable[[Any], bool]:
+    """A jinja2 test, so the template can say ``block is table``."""
+    return lambda value: isinstance(value, cls)
+
+
+@dataclass(frozen=True)
+class _TableLayout:
+    """What the template needs to draw a table with ragged rows: padded header, widths in %."""
+
+    columns: int
+    header: tuple[str, ...]
+    widths: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class _TocNode:
+    """A level-1 entry of the table of contents with the level-2 entries under it."""
+
+    entry: TocEntry
+    children: tuple["_TocNode", ...] = ()
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """A chart ready for <img>: its data: URI and its size in CSS pixels."""
+
+    src: str
+    width: int
+    height: int
+
+
+def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
+    blocks = brief.blocks
+    anchors = heading_anchors(blocks)
+    extras: dict[int, Any] = {}
+    for i, block in enumerate(blocks):
+        if isinstance(block, Figure):
+            extras[i] = _chart(block, style)
+        elif isinstance(block, Table):
+            extras[i] = _table_layout(block)
+    lead = next((b for b in blocks if isinstance(b, Paragraph) and b.role == "lead"), None)
+    return {
+        "items": [(block, anchors.get(i), extras.get(i)) for i, block in enumerate(blocks)],
+        "toc": _toc_tree(toc_entries(blocks, anchors)),
+        "lang_tag": _LANG_TAG.get(brief.meta.lang, "en"),
+        "description": clean(plain(lead.inlines)) if lead else clean(brief.meta.subtitle),
+        "organisation": style.organisation_for(brief.meta.lang),
+        "logo": _logo(style.logo),
+        "css": _css(brief.meta.lang, style),
+    }
+
+
+def _table_layout(table: Table) -> _TableLayout:
+    columns = max([len(table.header), *(len(row) for row in table.rows)])
+    header = tuple(table.header) + ("",) * (columns - len(table.header))
+    widths: tuple[float, ...] = ()
+    if table.widths and len(table.widths) == columns and all(w > 0 for w in table.widths):
+        total = sum(table.widths)
+        widths = tuple(round(100 * w / total, 2) for w in table.widths)
+    return _TableLayout(columns, header, widths)
+
+
+def _toc_tree(entries: list[TocEntry]) -> list[_TocNode]:
+    nodes: list[_TocNode] = []
+    for entry in entries:
+        # A level-2 heading nests under the last level-1 one; before any, it stands alone.
+        if entry.level == 2 and nodes and nodes[-1].entry.level == 1:
+            last = nodes[-1]
+            nodes[-1] = _TocNode(last.entry, (*last.children, _TocNode(entry)))
+        else:
+            nodes.append(_TocNode(entry))
+    return nodes
+
+
+def _chart(figure: Figure, style: HouseStyle) -> _Chart:
+    from ..charts import render_png   # matplotlib only when a brief has a chart
+
+    png = render_png(figure.chart, style, width_in=_CHART_WIDTH_IN, dpi=_CHART_DPI)
+    width_px, height_px = _png_size(png)
+    scale = _CSS_PX_PER_IN / _CHART_DPI
+    return _Chart(src="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                  width=round(width_px * scale), height=round(height_px * scale))
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    # The IHDR chunk always comes first: width and height sit at bytes 16-24.
+    if png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) >= 24:
+        return struct.unpack(">II", png[16:24])
+    return (round(_CHART_WIDTH_IN * _CHART_DPI), round(_CHART_WIDTH_IN * _CHART_DPI * 0.6))
+
+
+def _logo(path: Path | None) -> str | None:
+    """The house logo as a data: URI, so the page needs no file beside it."""
+    if path is None:
+        return None
+    data = Path(path).read_bytes()
+    mime = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _colour(value: str, fallback: str) -> str:
+    # Colours go into a <style> block: only a plain hex colour is let through.
+    return value if _HEX_COLOUR.match(value or "") else fallback
+
+
+def _font_stack(lang: str, style: HouseStyle) -> str:
+    latin = [style.word_font_latin, *_LATIN_FONTS]
+    cjk = [*_CJK_FONTS[:1], style.word_font_east_asia, *_CJK_FONTS[1:]]
+    # Chinese pages name the CJK fonts first so Chinese punctuation and figures come from
+    # one face; English pages name them last, as a fallback for Chinese source titles.
+    names = cjk + latin if lang == "zh" else latin + cjk
+    unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.match(n)))
+    return ", ".join(f'"{n}"' for n in unique) + ", sans-serif"
+
+
+def _css(lang: str, style: HouseStyle) -> dict[str, Any]:
+    # Print sizes come from the house style in points; everything else is in rem of the
+    # body size, so the screen view can scale the whole page with one setting.
+    body = style.body_size
+    h1, h2, h3 = style.heading_sizes
+    return {
+        "accent": _colour(style.accent, DEFAULT_STYLE.accent),
+        "accent_light": _colour(style.accent_light, DEFAULT_STYLE.accent_light),
+        "page": _PAGE.get(style.paper.upper(), "A4"),
+        # Checked by _FONT_NAME, and <style> is raw text: it must not be HTML-escaped.
+        "fonts": Markup(_font_stack(lang, style)),
+        "body_size": body,
+        "screen_size": round(body * 1.25, 1),
+        "title": round(style.title_size / body, 3),
+        "h1": round(h1 / body, 3),
+        "h2": round(h2 / body, 3),
+        "h3": round(h3 / body, 3),
+        "small": round(style.small_size / body, 3),
+        "chart_width_in": _CHART_WIDTH_IN,
+    }
