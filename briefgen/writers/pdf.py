@@ -1,0 +1,903 @@
+"""The PDF writer: a Brief set with reportlab's platypus, every font embedded, ready to circulate.
+
+Layout follows the think-tank brief (Brookings, OECD country notes): a masthead
+and title block on page one, key messages in a shaded box, accent-coloured
+headings that double as PDF bookmarks, tables and charts with captions, numbered
+sources with live links, and a running footer with "Page N of M".
+
+Text is set in the fonts of :func:`briefgen.fonts.font_set`, split into runs by
+glyph coverage so that a Chinese name inside an English sentence gets the CJK
+font.  The Base-14 fonts (Helvetica...) are never used: they are not embedded.
+
+Output is reproducible: reportlab runs in invariant mode and the file's dates
+come from ``brief.meta.date``, so the same Brief gives the same bytes.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import io
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape as _xml_escape
+
+from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Heading, Inlines,
+                        Link, NumberedList, Paragraph, References, Table, TableOfContents,
+                        plain)
+from ..errors import BriefgenError
+from ..fonts import FontFile, FontSet, coverage, font_set, split_runs
+from ..style import DEFAULT_STYLE, HouseStyle
+
+# reportlab's font registry and its TrueType subsetting state are process-global
+# and not documented as thread-safe, so one brief is built at a time.
+_BUILD_LOCK = threading.RLock()
+
+_INK = "#1A1A1A"
+_GREY = "#5F6B77"
+_RULE = "#C8CFD6"
+
+_CM = 72 / 2.54
+_MARGIN = 2.0 * _CM
+_MASTHEAD = 1.1 * _CM          # height of the organisation line above page one's rule
+_FOOTER_SIZE = 7.5
+
+_PAGE_LABEL = {"en": "Page {n} of {m}", "zh": "第 {n} 页，共 {m} 页"}
+_PDF_LANG = {"en": "en-GB", "zh": "zh-CN"}
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+# --------------------------------------------------------------------------- fonts
+
+@dataclass(frozen=True)
+class _Faces:
+    """The reportlab names under which one font set is registered."""
+
+    fonts: FontSet
+    names: dict[tuple[FontFile, bool, bool], str] = field(hash=False, compare=False)
+
+    def name(self, font: FontFile, bold: bool = False, italic: bool = False) -> str:
+        return self.names.get((font, bold, italic)) or self.names[(font, False, False)]
+
+
+def _reportlab_name(font: FontFile) -> str:
+    # Two files may share a stem (Vera.ttf from two places), so the path is part of the name.
+    digest = hashlib.sha1(f"{font.path}:{font.index}".encode()).hexdigest()[:8]
+    return f"bg-{font.key}-{digest}"
+
+
+@functools.lru_cache(maxsize=8)
+def _faces(latin: str | None, cjk: str | None) -> _Faces:
+    """Register the brief's TrueType faces with reportlab once per process."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+
+    fonts = font_set(latin, cjk)
+    registered = set(pdfmetrics.getRegisteredFontNames())
+    names: dict[tuple[FontFile, bool, bool], str] = {}
+
+    def reg(font: FontFile) -> str:
+        name = _reportlab_name(font)
+        if name not in registered:
+            try:
+                pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
+            except TTFError as exc:     # CFF outlines, a broken file: the user can pick another
+                raise BriefgenError(f"cannot embed font {font.path}: {exc}; PDF output needs "
+                                    "TrueType outlines, so choose or convert another font") from exc
+            registered.add(name)
+        return name
+
+    names[(fonts.latin, False, False)] = reg(fonts.latin)
+    names[(fonts.latin, True, False)] = reg(fonts.latin_bold)
+    names[(fonts.latin, False, True)] = reg(fonts.latin_italic)
+    names[(fonts.latin, True, True)] = reg(fonts.latin_bold_italic)
+    names[(fonts.cjk, False, False)] = reg(fonts.cjk)   # no bold face: regular it is
+    return _Faces(fonts, names)
+
+
+# --------------------------------------------------------------------------- text
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean(text: str, order: tuple[FontFile, ...]) -> str:
+    """Text reportlab can set and a reader can copy.
+
+    Control characters go; line and paragraph separators become spaces; invisible
+    format marks no font has (bidi overrides, joiners) go; any other character no
+    font has a glyph for (emoji, say) becomes U+FFFD, because reportlab would draw
+    .notdef and extraction would yield NUL for it."""
+    text = _CONTROL.sub("", _BREAKS.sub(" ", text))
+    covers = [coverage(f) for f in order]
+    missing = {ch for ch in set(text) if not any(ord(ch) in c for c in covers)}
+    if not missing:
+        return text
+    replacement = "\ufffd" if any(0xFFFD in c for c in covers) else "?"
+    out = []
+    for ch in text:
+        if ch not in missing:
+            out.append(ch)
+        elif ch.isspace():
+            out.append(" ")
+        elif unicodedata.category(ch) != "Cf":
+            out.append(replacement)
+    return "".join(out)
+
+
+def _attr(value: str) -> str:
+    return _xml_escape(value, {'"': "&quot;", "'": "&apos;"})
+
+
+@dataclass
+class _Context:
+    """Everything one render needs; built per call so nothing leaks between briefs."""
+
+    brief: Brief
+    style: HouseStyle
+    faces: _Faces
+    lang: str
+    order: tuple[FontFile, ...]
+    styles: dict
+    ref_numbers: frozenset[int]
+    frame_width: float
+
+    def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
+        """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
+        text = _clean(text, self.order)
+        out = []
+        for font, run in split_runs(text, self.order):
+            name = self.faces.name(font, bold, italic)
+            out.append(f'<font face="{name}">{_xml_escape(run)}</font>')
+        return "".join(out)
+
+    def inlines(self, inlines: Inlines) -> str:
+        """Paragraph markup for a run of inlines: citations link to their source, links are live."""
+        out = []
+        accent = self.style.accent
+        for run in inlines:
+            if isinstance(run, Citation):
+                mark = self.runs(run.label)
+                if run.number in self.ref_numbers:
+                    mark = f'<a href="#ref-{run.number}" color="{accent}">{mark}</a>'
+                out.append(mark)
+            elif isinstance(run, Link):
+                shown = self.runs(run.text or run.url)
+                if run.url.strip().lower().startswith(_SAFE_SCHEMES):
+                    shown = f'<a href="{_attr(run.url.strip())}" color="{accent}">{shown}</a>'
+                out.append(shown)
+            else:
+                out.append(self.runs(run.text, bold=run.bold, italic=run.italic))
+        return "".join(out)
+
+
+# --------------------------------------------------------------------------- styles
+
+@functools.lru_cache(maxsize=16)
+def _styles(style: HouseStyle, lang: str, faces: _Faces) -> dict:
+    """Paragraph styles for one house style and language (immutable once built, so shared)."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+    from reportlab.lib.styles import ParagraphStyle
+
+    zh = lang == "zh"
+    first = faces.fonts.order(lang)[0]
+    regular = faces.name(first)
+    bold = faces.name(first, bold=True)
+    body = style.body_size
+    small = style.small_size
+    h1, h2, h3 = style.heading_sizes
+    accent = colors.HexColor(style.accent)
+    ink = colors.HexColor(_INK)
+    grey = colors.HexColor(_GREY)
+    # Chinese is set justified on a wider leading, as Chinese books are; English ragged right.
+    leading = 1.62 if zh else 1.42
+    base = ParagraphStyle(
+        "body", fontName=regular, fontSize=body, leading=body * leading, textColor=ink,
+        alignment=TA_JUSTIFY if zh else TA_LEFT, wordWrap="CJK" if zh else None,
+        spaceAfter=body * 0.6, splitLongWords=1, bulletFontName=regular,
+        allowOrphans=0, allowWidows=0, hyphenationLang=None)
+
+    def derive(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=base, **kw)
+
+    return {
+        "body": base,
+        "lead": derive("lead", fontSize=body * 1.14, leading=body * 1.14 * leading,
+                       textColor=colors.HexColor("#333333"), spaceAfter=body),
+        "note": derive("note", fontSize=small, leading=small * 1.4, textColor=grey,
+                       spaceAfter=small * 0.8),
+        "title": derive("title", fontName=bold, fontSize=style.title_size,
+                        leading=style.title_size * 1.22, textColor=ink, alignment=TA_LEFT,
+                        spaceAfter=style.title_size * 0.35),
+        "subtitle": derive("subtitle", fontSize=body * 1.3, leading=body * 1.3 * 1.3,
+                           textColor=grey, alignment=TA_LEFT, spaceAfter=body * 0.5),
+        "edition": derive("edition", fontSize=small, leading=small * 1.4, textColor=grey,
+                          alignment=TA_LEFT, spaceAfter=0),
+        "h1": derive("h1", fontName=bold, fontSize=h1, leading=h1 * 1.3, textColor=accent,
+                     alignment=TA_LEFT, spaceBefore=body * 1.7, spaceAfter=body * 0.55,
+                     keepWithNext=1),
+        "h2": derive("h2", fontName=bold, fontSize=h2, leading=h2 * 1.3, textColor=ink,
+                     alignment=TA_LEFT, spaceBefore=body * 1.2, spaceAfter=body * 0.4,
+                     keepWithNext=1),
+        "h3": derive("h3", fontName=bold, fontSize=h3, leading=h3 * 1.35, textColor=ink,
+                     alignment=TA_LEFT, spaceBefore=body * 0.9, spaceAfter=body * 0.3,
+                     keepWithNext=1),
+        "callout_title": derive("callout_title", fontName=bold, fontSize=h2,
+                                leading=h2 * 1.3, textColor=accent, alignment=TA_LEFT,
+                                spaceAfter=0),
+        "callout_item": derive("callout_item", leftIndent=body * 1.3,
+                               bulletIndent=0, bulletFontName=faces.name(_bullet_font(faces, lang)),
+                               bulletColor=accent, spaceAfter=0),
+        "bullet_item": derive("bullet_item", leftIndent=body * 1.7, bulletIndent=body * 0.1,
+                              bulletFontName=faces.name(_bullet_font(faces, lang)),
+                              bulletColor=accent, spaceAfter=body * 0.3),
+        "number_item": derive("number_item", leftIndent=body * 1.7, bulletIndent=0,
+                              bulletFontName=regular, bulletColor=ink, spaceAfter=body * 0.3),
+        "cell": derive("cell", fontSize=body * 0.9, leading=body * 0.9 * 1.32,
+                       alignment=TA_LEFT, spaceAfter=0),
+        "cell_head": derive("cell_head", fontName=bold, fontSize=body * 0.9,
+                            leading=body * 0.9 * 1.32, alignment=TA_LEFT, spaceAfter=0),
+        "caption": derive("caption", fontName=bold, fontSize=small * 1.08,
+                          leading=small * 1.08 * 1.4, alignment=TA_LEFT,
+                          spaceBefore=body * 0.4, spaceAfter=body * 0.4, keepWithNext=1),
+        "figure_caption": derive("figure_caption", fontName=bold, fontSize=small * 1.08,
+                                 leading=small * 1.08 * 1.4, alignment=TA_LEFT,
+                                 spaceBefore=body * 0.3, spaceAfter=small * 0.2),
+        "toc_title": derive("toc_title", fontName=bold, fontSize=small, leading=small * 1.5,
+                            textColor=grey, alignment=TA_LEFT, spaceBefore=body * 0.6,
+                            spaceAfter=small * 0.3),
+        "toc_item": derive("toc_item", fontSize=small * 1.05, leading=small * 1.05 * 1.5,
+                           alignment=TA_LEFT, spaceAfter=0),
+        "reference": derive("reference", fontSize=small, leading=small * 1.45,
+                            alignment=TA_LEFT, leftIndent=small * 2.8,
+                            firstLineIndent=-small * 2.8, spaceAfter=small * 0.45),
+    }
+
+
+def _bullet_font(faces: _Faces, lang: str) -> FontFile:
+    for font in faces.fonts.order(lang):
+        if 0x2022 in coverage(font):
+            return font
+    return faces.fonts.order(lang)[0]
+
+
+# --------------------------------------------------------------------------- flowables
+
+@functools.lru_cache(maxsize=1)
+def _paragraph_class():
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    class BriefParagraph(RLParagraph):
+        """A Paragraph that can join the PDF outline, fake a bold face and balance its lines."""
+
+        outline_key = ""
+        outline_text = ""
+        outline_level = 0
+        #: Stroke width (points) that thickens a face with no bold of its own (the CJK font).
+        faux_bold = 0.0
+        #: Wrap to the narrowest width that keeps the line count, so a title never ends
+        #: on one orphaned character.
+        balanced = False
+
+        def wrap(self, avail_width, avail_height):
+            width, height = super().wrap(avail_width, avail_height)
+            if not self.balanced or len(getattr(self.blPara, "lines", ())) < 2:
+                return width, height
+            lines = len(self.blPara.lines)
+            lo, hi = avail_width * 0.55, avail_width
+            for _ in range(8):
+                mid = (lo + hi) / 2
+                super().wrap(mid, avail_height)
+                if len(self.blPara.lines) > lines:
+                    lo = mid
+                else:
+                    hi = mid
+            _, height = super().wrap(hi, avail_height)
+            return avail_width, height
+
+        def draw(self):
+            if not self.faux_bold:
+                return super().draw()
+            canv = self.canv
+            canv.saveState()
+            canv.setStrokeColor(self.style.textColor)
+            canv.setLineWidth(self.faux_bold)
+            canv.setLineJoin(1)
+            canv._code.append("2 Tr")     # fill and stroke: text render mode persists across BT
+            try:
+                super().draw()
+            finally:
+                canv.restoreState()
+
+    return BriefParagraph
+
+
+def _para(ctx: _Context, markup: str, style_name: str, *, bold: bool = False,
+          balanced: bool = False):
+    """A paragraph in a named style; ``bold`` fakes weight where the face has no bold."""
+    style = ctx.styles[style_name]
+    para = _paragraph_class()(markup, style)
+    if bold and ctx.lang == "zh":
+        para.faux_bold = round(style.fontSize / 38, 3)
+    para.balanced = balanced
+    return para
+
+
+def _heading(ctx: _Context, text: str, level: int, key: str):
+    para = _para(ctx, ctx.runs(text, bold=True), f"h{min(max(level, 1), 3)}", bold=True)
+    para.outline_key = key
+    para.outline_text = _clean(text, ctx.order)
+    para.outline_level = max(level, 1) - 1
+    return para
+
+
+_TITLE_BREAK = re.compile(r"(?<=：)|(?<=:)\s+")
+
+
+def _title_markup(ctx: _Context, title: str) -> str:
+    """A title that must wrap breaks after its colon when both halves fit a line each,
+    the way a headline and its dek are set; otherwise it is balanced by width."""
+    size = ctx.styles["title"].fontSize
+    parts = _TITLE_BREAK.split(title, maxsplit=1)
+    if (len(parts) == 2 and all(p.strip() for p in parts)
+            and _text_width(ctx, title, size, bold=True) > ctx.frame_width
+            and all(_text_width(ctx, p, size, bold=True) <= ctx.frame_width * 0.98
+                    for p in parts)):
+        return ctx.runs(parts[0].rstrip(), bold=True) + "<br/>" + ctx.runs(parts[1], bold=True)
+    return ctx.runs(title, bold=True)
+
+
+def _title_block(ctx: _Context) -> list:
+    from reportlab.platypus import Spacer
+    from reportlab.platypus.flowables import HRFlowable
+
+    meta = ctx.brief.meta
+    out = []
+    if meta.title:
+        out.append(_para(ctx, _title_markup(ctx, meta.title), "title", bold=True, balanced=True))
+    if meta.subtitle:
+        out.append(_para(ctx, ctx.runs(meta.subtitle), "subtitle"))
+    if meta.edition:
+        out.append(_para(ctx, ctx.runs(meta.edition), "edition"))
+    out.append(Spacer(1, ctx.style.body_size * 0.9))
+    out.append(HRFlowable(width="100%", thickness=0.6, color=_RULE, spaceBefore=0,
+                          spaceAfter=ctx.style.body_size * 1.2))
+    return out
+
+
+def _callout(ctx: _Context, block: Callout) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table as RLTable
+    from reportlab.platypus import TableStyle
+
+    body = ctx.style.body_size
+    rows = []
+    if block.title:
+        rows.append([_para(ctx, ctx.runs(block.title, bold=True), "callout_title", bold=True)])
+    for item in block.items:
+        para = _para(ctx, ctx.inlines(item), "callout_item")
+        para.bulletText = "\u2022"
+        rows.append([para])
+    if not rows:
+        return []
+    # One row per message, so a long box can break between messages across pages.
+    table = RLTable(rows, colWidths=[ctx.frame_width], hAlign="LEFT")
+    cmds = [
+        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(ctx.style.accent_light)),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(ctx.style.accent)),
+        ("LEFTPADDING", (0, 0), (-1, -1), body * 1.3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), body * 1.3),
+        ("TOPPADDING", (0, 0), (-1, -1), body * 0.35),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), body * 0.35),
+        ("TOPPADDING", (0, 0), (-1, 0), body * 1.0),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), body * 1.1),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # Cells hold Paragraphs, but the table still sets a font per cell: never Helvetica.
+        ("FONTNAME", (0, 0), (-1, -1), ctx.faces.name(ctx.order[0])),
+    ]
+    if block.title:
+        cmds.append(("BOTTOMPADDING", (0, 0), (-1, 0), body * 0.55))
+    table.setStyle(TableStyle(cmds))
+    table.spaceAfter = body * 1.0
+    return [table]
+
+
+def _toc(ctx: _Context, block: TableOfContents) -> list:
+    """A short list of the main sections, each linked to its page (the outline does the rest)."""
+    from reportlab.platypus import KeepTogether
+
+    items = [(_section_key(i), b) for i, b in enumerate(ctx.brief.blocks)
+             if isinstance(b, Heading) and b.level == 1]
+    if not items:
+        return []
+    flow = []
+    if block.title:
+        flow.append(_para(ctx, ctx.runs(block.title, bold=True), "toc_title", bold=True))
+    for i, (key, heading) in enumerate(items, 1):
+        number = ctx.runs(f"{i}  ")
+        flow.append(_para(ctx, f'<a href="#{key}" color="{ctx.style.accent}">{number}</a>'
+                               f'<a href="#{key}">{ctx.runs(heading.text)}</a>', "toc_item"))
+    return [KeepTogether(flow)]
+
+
+def _list(ctx: _Context, block: BulletList | NumberedList) -> list:
+    """One paragraph per item with a hanging bullet or number.
+
+    Plain paragraphs rather than a ListFlowable: reportlab will not chain a container
+    to the heading before it (keepWithNext), which left headings alone at page feet."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    if not block.items:
+        return []
+    numbered = isinstance(block, NumberedList)
+    style = ctx.styles["number_item" if numbered else "bullet_item"]
+    last = ParagraphStyle("last_item", parent=style, spaceAfter=ctx.style.body_size * 0.8)
+    out = []
+    for i, item in enumerate(block.items):
+        para = _paragraph_class()(ctx.inlines(item), last if i == len(block.items) - 1 else style)
+        para.bulletText = f"{block.start + i}." if numbered else "\u2022"
+        out.append(para)
+    return out
+
+
+_NUMERIC = re.compile(r"^[\s(]*[-+−]?[\d.,]+\s*%?")
+
+
+def _table(ctx: _Context, block: Table) -> list:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Table as RLTable
+    from reportlab.platypus import TableStyle
+
+    ncols = max([len(block.header), *(len(r) for r in block.rows)] or [0])
+    if ncols == 0:
+        return []
+    out = []
+    if block.caption:
+        out.append(_para(ctx, ctx.runs(block.caption, bold=True), "caption", bold=True))
+
+    # Columns whose every cell starts with a figure are right-aligned, as tables of numbers are.
+    numeric = []
+    for c in range(ncols):
+        cells = [plain(row[c]).strip() for row in block.rows if c < len(row)]
+        cells = [x for x in cells if x]
+        numeric.append(c > 0 and bool(cells) and all(_NUMERIC.match(x) for x in cells))
+    cell, head = ctx.styles["cell"], ctx.styles["cell_head"]
+    cell_r = ParagraphStyle("cell_r", parent=cell, alignment=TA_RIGHT)
+    head_r = ParagraphStyle("head_r", parent=head, alignment=TA_RIGHT)
+
+    data = []
+    if block.header:
+        header = list(block.header) + [""] * (ncols - len(block.header))
+        data.append([_para_style(ctx, ctx.runs(h, bold=True), head_r if numeric[c] else head,
+                                 bold=True) for c, h in enumerate(header)])
+    for row in block.rows:
+        cells = list(row) + [()] * (ncols - len(row))
+        data.append([_para_style(ctx, ctx.inlines(x), cell_r if numeric[c] else cell)
+                     for c, x in enumerate(cells)])
+
+    weights = block.widths if block.widths and len(block.widths) == ncols and all(
+        w > 0 for w in block.widths) else (1,) * ncols
+    total = float(sum(weights))
+    widths = [ctx.frame_width * w / total for w in weights]
+
+    body = ctx.style.body_size
+    grid = colors.HexColor(_RULE)
+    cmds = [
+        ("GRID", (0, 0), (-1, -1), 0.4, grid),
+        ("FONTNAME", (0, 0), (-1, -1), ctx.faces.name(ctx.order[0])),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), body * 0.55),
+        ("RIGHTPADDING", (0, 0), (-1, -1), body * 0.55),
+        ("TOPPADDING", (0, 0), (-1, -1), body * 0.32),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), body * 0.42),
+    ]
+    if block.header:
+        cmds += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ctx.style.accent_light)),
+                 ("LINEBELOW", (0, 0), (-1, 0), 0.9, colors.HexColor(ctx.style.accent)),
+                 ("VALIGN", (0, 0), (-1, 0), "BOTTOM")]
+    table = RLTable(data, colWidths=widths, repeatRows=1 if block.header else 0,
+                    hAlign="LEFT", splitByRow=1)
+    table.setStyle(TableStyle(cmds))
+    table.spaceAfter = body * 0.3 if block.note else body * 1.0
+    out.append(table)
+    if block.note:
+        note = _para(ctx, ctx.inlines(block.note), "note")
+        note.style = ParagraphStyle("table_note", parent=note.style, spaceBefore=body * 0.15,
+                                    spaceAfter=body * 0.9)
+        out.append(note)
+    return out
+
+
+def _para_style(ctx: _Context, markup: str, style, *, bold: bool = False):
+    para = _paragraph_class()(markup, style)
+    if bold and ctx.lang == "zh":
+        para.faux_bold = round(style.fontSize / 38, 3)
+    return para
+
+
+@functools.lru_cache(maxsize=32)
+def _chart_xobject(chart, style: HouseStyle, width_in: float) -> tuple[object, int, int]:
+    """The chart as a finished PDF image object, built once per process.
+
+    canvas.drawImage would decode, deflate and ASCII85-encode the bitmap on every
+    render (most of a brief's render time); the stream it makes never changes, so
+    it is made here once and registered with each new document."""
+    import zlib
+
+    from PIL import Image as PILImage
+    from reportlab.pdfbase.pdfdoc import PDFImageXObject
+
+    from ..charts import render_png
+
+    png = render_png(chart, style, width_in=width_in)
+    img = PILImage.open(io.BytesIO(png))
+    img = img.convert("RGB")          # charts are drawn on white: no alpha mask needed
+    xobj = PDFImageXObject("chart-" + hashlib.sha1(png).hexdigest()[:16])
+    xobj.width, xobj.height = img.size
+    xobj.bitsPerComponent = 8
+    xobj.colorSpace = "DeviceRGB"
+    xobj.streamContent = zlib.compress(img.tobytes(), 6)
+    xobj._filters = ("FlateDecode",)
+    xobj.mask = None
+    return xobj, img.width, img.height
+
+
+@functools.lru_cache(maxsize=1)
+def _image_class():
+    from reportlab.platypus import Flowable
+
+    class ChartImage(Flowable):
+        """A prebuilt image XObject drawn at a fixed size."""
+
+        def __init__(self, xobj, width: float, height: float, alt_text: str = ""):
+            super().__init__()
+            self.xobj, self.width, self.height, self.alt_text = xobj, width, height, alt_text
+
+        def wrap(self, avail_width, avail_height):
+            return self.width, self.height
+
+        def draw(self):
+            # What canvas.drawImage does after it has built its XObject.
+            canv = self.canv
+            doc = canv._doc
+            name = self.xobj.name
+            reg = doc.getXObjectName(name)
+            if doc.idToObject.get(reg) is None:
+                # A document marks the objects it registers, so each gets its own shallow
+                # copy; the cached template and its compressed stream stay untouched.
+                xobj = copy.copy(self.xobj)
+                canv._setXObjects(xobj)
+                doc.Reference(xobj, reg)
+                doc.addForm(name, xobj)
+            canv.saveState()
+            canv.scale(self.width, self.height)
+            canv._code.append(f"/{reg} Do")
+            canv.restoreState()
+            canv._formsinuse.append(name)
+
+    return ChartImage
+
+
+def _figure(ctx: _Context, block: Figure) -> list:
+    body = ctx.style.body_size
+    parts: list = []
+    if block.chart.bars:            # a chart with no data is no chart: keep caption and source
+        xobj, w_px, h_px = _chart_xobject(block.chart, ctx.style, round(ctx.frame_width / 72, 3))
+        width = ctx.frame_width
+        parts.append(_image_class()(xobj, width, width * h_px / w_px, block.alt_text))
+    if block.caption:
+        parts.append(_para(ctx, ctx.runs(block.caption, bold=True), "figure_caption", bold=True))
+    if block.source:
+        parts.append(_para(ctx, ctx.inlines(block.source), "note"))
+    if not parts:
+        return []
+    # Chained with keepWithNext rather than boxed in a KeepTogether, so that a heading
+    # just before the figure joins the chain and is never left alone at a page foot.
+    for part in parts[:-1]:
+        part.keepWithNext = 1
+    parts[0].spaceBefore = body * 0.4
+    parts[-1].spaceAfter = body
+    return parts
+
+
+def _references(ctx: _Context, block: References, key: str) -> list:
+    out = []
+    if block.title:
+        out.append(_heading(ctx, block.title, 1, key))
+    for ref in block.items:
+        text = ctx.runs(f"[{ref.number}]") + "\u00a0" * 2 + ctx.runs(ref.text)
+        if ref.url:
+            url = ref.url.strip()
+            shown = ctx.runs(url)
+            if url.lower().startswith(_SAFE_SCHEMES):
+                shown = f'<a href="{_attr(url)}" color="{ctx.style.accent}">{shown}</a>'
+            text += " " + shown
+        out.append(_para(ctx, f'<a name="ref-{ref.number}"/>{text}', "reference"))
+    return out
+
+
+def _section_key(index: int) -> str:
+    """The bookmark name of the block at ``index``: by position, since equal blocks may repeat."""
+    return f"sec-{index}"
+
+
+def _block(ctx: _Context, block: Block, index: int) -> list:
+    if isinstance(block, Heading):
+        return [_heading(ctx, block.text, block.level, _section_key(index))]
+    if isinstance(block, Paragraph):
+        role = block.role if block.role in ("lead", "note") else "body"
+        return [_para(ctx, ctx.inlines(block.inlines), role)]
+    if isinstance(block, (BulletList, NumberedList)):
+        return _list(ctx, block)
+    if isinstance(block, Table):
+        return _table(ctx, block)
+    if isinstance(block, Figure):
+        return _figure(ctx, block)
+    if isinstance(block, Callout):
+        return _callout(ctx, block)
+    if isinstance(block, References):
+        return _references(ctx, block, _section_key(index))
+    if isinstance(block, TableOfContents):
+        return _toc(ctx, block)
+    raise TypeError(f"the PDF writer does not know block {type(block).__name__}")
+
+
+# --------------------------------------------------------------------------- pages
+
+def _draw_text(canv, ctx: _Context, x: float, y: float, text: str, size: float,
+               align: str = "left") -> float:
+    """Draw one line of plain text in font runs on the canvas; return its width."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    runs = [(ctx.faces.name(font), run)
+            for font, run in split_runs(_clean(text, ctx.order), ctx.order)]
+    width = sum(stringWidth(run, name, size) for name, run in runs)
+    if align == "right":
+        x -= width
+    for name, run in runs:
+        canv.setFont(name, size)
+        canv.drawString(x, y, run)
+        x += stringWidth(run, name, size)
+    return width
+
+
+def _text_width(ctx: _Context, text: str, size: float, bold: bool = False) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(run, ctx.faces.name(font, bold), size)
+               for font, run in split_runs(_clean(text, ctx.order), ctx.order))
+
+
+def _fit(ctx: _Context, text: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis until it fits ``width`` points."""
+    if _text_width(ctx, text, size) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:                      # longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if _text_width(ctx, text[:mid].rstrip() + "…", size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+@functools.lru_cache(maxsize=1)
+def _canvas_class():
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        """Holds pages back until the end, so each footer can say "Page N of M".
+
+        Destinations made on a held-back page are re-pointed to it when it is
+        finally written; otherwise every bookmark would point at page one."""
+
+        def __init__(self, *args, brief_ctx: _Context, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._brief_ctx = brief_ctx
+            self._held: list[dict] = []
+            self._page_dests: list = []
+            meta_date = brief_ctx.brief.meta.date
+            stamp = f"D:{meta_date:%Y%m%d}000000+00'00'"
+            # The file's dates are the brief's date, never the clock.
+            self.setDateFormatter(lambda *_: stamp)
+
+        def bookmarkPage(self, key, **kwargs):  # noqa: N802 (reportlab's name)
+            dest = super().bookmarkPage(key, **kwargs)
+            self._page_dests.append(dest)
+            return dest
+
+        def showPage(self):  # noqa: N802
+            self._held.append(dict(self.__dict__))
+            self._page_dests = []
+            self._startPage()
+
+        def save(self):
+            total = len(self._held)
+            for state in self._held:
+                self.__dict__.update(state)
+                for dest in self._page_dests:
+                    dest.setPage(self._doc.thisPageRef())
+                _footer(self, self._brief_ctx, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def _footer(canv, ctx: _Context, total: int) -> None:
+    from reportlab.lib import colors
+
+    width, _height = canv._pagesize
+    size = _FOOTER_SIZE
+    y = _MARGIN * 0.55
+    canv.saveState()
+    canv.setStrokeColor(colors.HexColor(_RULE))
+    canv.setLineWidth(0.4)
+    canv.line(_MARGIN, y + size * 1.6, width - _MARGIN, y + size * 1.6)
+    canv.setFillColor(colors.HexColor(_GREY))
+    label = _PAGE_LABEL.get(ctx.lang, _PAGE_LABEL["en"]).format(n=canv.getPageNumber(), m=total)
+    label_w = _draw_text(canv, ctx, width - _MARGIN, y, label, size, align="right")
+    org = ctx.style.organisation_for(ctx.lang)
+    left = " · ".join(x for x in (org, ctx.brief.meta.title) if x)
+    left = _fit(ctx, left, size, width - 2 * _MARGIN - label_w - size * 3)
+    _draw_text(canv, ctx, _MARGIN, y, left, size)
+    canv.restoreState()
+
+
+def _header(canv, doc, ctx: _Context, first: bool) -> None:
+    from reportlab.lib import colors
+
+    width, height = canv._pagesize
+    top = height - _MARGIN
+    canv.saveState()
+    canv.setStrokeColor(colors.HexColor(ctx.style.accent))
+    if first:
+        # Masthead: organisation on the left, logo on the right, a firm accent rule beneath.
+        rule_y = top - _MASTHEAD
+        canv.setLineWidth(1.6)
+        canv.line(_MARGIN, rule_y, width - _MARGIN, rule_y)
+        canv.setFillColor(colors.HexColor(ctx.style.accent))
+        org = ctx.style.organisation_for(ctx.lang)
+        if org:
+            _draw_text(canv, ctx, _MARGIN, rule_y + ctx.style.body_size * 0.7,
+                       _fit(ctx, org.upper() if ctx.lang != "zh" else org,
+                            ctx.style.body_size, width / 2 - _MARGIN),
+                       ctx.style.body_size)
+        if ctx.style.logo:
+            logo = _logo(str(ctx.style.logo))
+            lw, lh = logo.getSize()
+            h = _MASTHEAD - 0.25 * _CM
+            w = min(h * lw / lh, (width - 2 * _MARGIN) / 3)
+            h = w * lh / lw
+            canv.drawImage(logo, width - _MARGIN - w, rule_y + 0.15 * _CM, width=w, height=h,
+                           mask="auto")
+    else:
+        canv.setLineWidth(0.8)
+        canv.line(_MARGIN, top + 0.5 * _CM, width - _MARGIN, top + 0.5 * _CM)
+    canv.restoreState()
+
+
+@functools.lru_cache(maxsize=4)
+def _logo(path: str):
+    from reportlab.lib.utils import ImageReader
+
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise BriefgenError(f"logo not found: {path}; give the path of a PNG or JPEG file")
+    try:
+        return ImageReader(str(p))
+    except Exception as exc:  # PIL's errors vary by format; the user needs only the gist
+        raise BriefgenError(f"logo {path} is not a readable PNG or JPEG: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- render
+
+def render(brief: Brief, style: HouseStyle = DEFAULT_STYLE) -> bytes:
+    """Render ``brief`` as a PDF with embedded fonts and return the file's bytes."""
+    with _BUILD_LOCK:
+        return _render(brief, style)
+
+
+def _render(brief: Brief, style: HouseStyle) -> bytes:
+    from reportlab.lib.pagesizes import A4, letter
+    from reportlab.platypus import Frame, PageTemplate
+
+    lang = "zh" if brief.meta.lang == "zh" else "en"
+    faces = _faces(style.font_latin, style.font_cjk)
+    pagesize = letter if style.paper.lower() == "letter" else A4
+    width, height = pagesize
+    frame_width = width - 2 * _MARGIN
+    ctx = _Context(
+        brief=brief, style=style, faces=faces, lang=lang, order=faces.fonts.order(lang),
+        styles=_styles(style, lang, faces),
+        ref_numbers=frozenset(r.number for b in brief.blocks if isinstance(b, References)
+                              for r in b.items),
+        frame_width=frame_width)
+
+    footer_room = _MARGIN * 0.55 + _FOOTER_SIZE * 3
+    bottom = max(_MARGIN, footer_room + 0.3 * _CM)
+    first = Frame(_MARGIN, bottom, frame_width, height - _MARGIN - _MASTHEAD - 0.6 * _CM - bottom,
+                  id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    later = Frame(_MARGIN, bottom, frame_width, height - _MARGIN - bottom,
+                  id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    templates = [
+        PageTemplate("first", [first], onPage=lambda c, d: _header(c, d, ctx, True),
+                     autoNextPageTemplate="later"),
+        PageTemplate("later", [later], onPage=lambda c, d: _header(c, d, ctx, False)),
+    ]
+
+    meta = brief.meta
+    out = io.BytesIO()
+    doc = _doc_class()(
+        out, pagesize=pagesize, pageTemplates=templates, invariant=1,
+        title=_clean(meta.title, ctx.order),
+        author=_clean(meta.author or style.organisation_for(lang), ctx.order),
+        subject=_clean(meta.subject, ctx.order),
+        keywords=[_clean(k, ctx.order) for k in meta.keywords],
+        creator="briefgen", lang=_PDF_LANG[lang], pageCompression=1,
+        initialFontName=faces.name(ctx.order[0]),    # else the canvas starts in Helvetica
+        leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_MARGIN, bottomMargin=bottom,
+        displayDocTitle=1, keepTogetherClass=_keep_class())
+
+    story = _title_block(ctx)
+    for index, block in enumerate(brief.blocks):
+        story.extend(_block(ctx, block, index))
+    doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx))
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _keep_class():
+    from reportlab.platypus import KeepTogether
+
+    class KeepWithStart(KeepTogether):
+        """keepWithNext that asks only for the *start* of the last flowable to fit.
+
+        reportlab's KeepTogether moves a heading, a caption and a two-page table to
+        the next page as one, leaving a blank page foot; here the group moves only
+        if the heading or caption would be left without a few lines of what follows."""
+
+        start_height = 72.0
+
+        def wrap(self, avail_width, avail_height):
+            width, height = super().wrap(avail_width, avail_height)
+            last = self._content[-1]
+            if not hasattr(last, "frameAction"):
+                _, last_h = last.wrapOn(self.canv, avail_width, 0xFFFFFFF)
+                if last_h > self.start_height:     # (wrap returns a huge height to force split)
+                    self._H -= last_h - self.start_height
+            return width, height
+
+    return KeepWithStart
+
+
+@functools.lru_cache(maxsize=1)
+def _doc_class():
+    from reportlab.platypus import BaseDocTemplate
+
+    class BriefDocTemplate(BaseDocTemplate):
+        """Adds an outline entry for every heading as it is placed, level by level."""
+
+        def beforeDocument(self):
+            self._outline_level = -1
+
+        def afterFlowable(self, flowable):
+            key = getattr(flowable, "outline_key", "")
+            if not key:
+                return
+            # PDF outlines cannot skip a level (a level-3 heading straight under a level-1).
+            level = min(flowable.outline_level, self._outline_level + 1)
+            self._outline_level = level
+            self.canv.bookmarkPage(key, fit="XYZ", top=self.frame._y + flowable.height + 6,
+                                   left=0, zoom=0)
+            self.canv.addOutlineEntry(flowable.outline_text, key, level=level, closed=False)
+
+    return BriefDocTemplate

@@ -1,0 +1,115 @@
+"""The chart renderer: grouped horizontal bars as deterministic PNG, CJK text included."""
+from __future__ import annotations
+
+import io
+import struct
+import threading
+import warnings
+
+import pytest
+from PIL import Image
+
+from briefgen import charts
+from briefgen.document import Bar, Chart
+from briefgen.style import HouseStyle
+
+STYLE = HouseStyle()
+
+EN = Chart(title="CBEC trade", series=("Suqian", "Hangzhou"),
+           bars=(Bar("2023", (80.0, 1000.0), ("80", "1000")), Bar("2024", (100.0, None), ("100", ""))),
+           unit_label="RMB 100 million", lang="en")
+ZH = Chart(title="进出口额", series=("宿迁", "杭州"),
+           bars=(Bar("2023年", (80.0, 1000.0), ("80", "1000")), Bar("2024年", (100.0, None))),
+           unit_label="亿元", lang="zh")
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, names = 8, []
+    while pos < len(data):
+        length, name = struct.unpack(">I4s", data[pos:pos + 8])
+        names.append(name)
+        pos += 12 + length
+    return names
+
+
+def test_png_has_requested_size():
+    img = Image.open(io.BytesIO(charts.render_png(EN, STYLE, width_in=5.0, dpi=100)))
+    assert img.format == "PNG"
+    assert img.width == 500
+    assert 150 < img.height < 500
+
+
+def test_same_chart_gives_same_bytes_without_timestamps():
+    first = charts.render_png(EN, STYLE)
+    charts._render_png.cache_clear()
+    assert charts.render_png(EN, STYLE) == first
+    # No tEXt/iTXt/tIME chunks: nothing that changes from day to day or machine to machine.
+    assert set(png_chunks(first)) <= {b"IHDR", b"pHYs", b"IDAT", b"IEND"}
+
+
+def test_results_are_cached_per_chart_and_style():
+    assert charts.render_png(EN, STYLE) is charts.render_png(EN, STYLE)
+    other = charts.render_png(EN, HouseStyle(accent="#8B0000"))
+    assert other != charts.render_png(EN, STYLE)
+
+
+def test_bars_use_the_accent_colour():
+    img = Image.open(io.BytesIO(charts.render_png(EN, HouseStyle(accent="#8B0000")))).convert("RGB")
+    colours = {c for _, c in img.getcolors(maxcolors=1 << 20)}
+    assert (0x8B, 0, 0) in colours
+
+
+def test_chinese_chart_has_every_glyph():
+    charts._render_png.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = charts.render_png(ZH, STYLE)
+    missing = [w for w in caught if "missing from" in str(w.message).lower()]
+    assert not missing, [str(w.message) for w in missing]
+    assert Image.open(io.BytesIO(data)).width == round(6.3 * 220)
+
+
+def test_no_data_label_follows_the_language():
+    assert charts._label(EN, 1, 1) == "n/a"
+    assert charts._label(ZH, 1, 1) == "无数据"
+    assert charts._label(EN, 0, 1) == "1000"
+    assert charts._label(ZH, 1, 0) == "100"          # no label given: the value, formatted
+
+
+@pytest.mark.parametrize("chart", [
+    Chart("", (), (), ""),
+    Chart("empty", ("a",), (), "u"),
+    Chart("negative", ("a", "b", "c"), (Bar("x", (-5.0, 3.0, None)), Bar("y", (1.0,))), "u"),
+    Chart("<b>&{{x}}</b> \\ 😀", ("s",), (Bar("w" * 200, (1.0,)),), "", lang="zh"),
+])
+def test_odd_charts_still_render(chart):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # the emoji has no glyph: matplotlib says so
+        data = charts.render_png(chart, STYLE, width_in=4.0, dpi=60)
+    assert Image.open(io.BytesIO(data)).width == 240
+
+
+def test_threads_get_the_same_picture():
+    charts._render_png.cache_clear()
+    expected = charts.render_png(ZH, STYLE, dpi=90)
+    charts._render_png.cache_clear()
+    results: list[bytes] = []
+
+    def work():
+        results.append(charts.render_png(ZH, STYLE, dpi=90))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+
+
+def test_long_category_names_wrap_to_three_lines():
+    label = charts._category("A very long category name that goes on and on and on, longer "
+                             "than anyone would like it to be", "en")
+    assert len(label.splitlines()) == 3 and label.endswith("…")
+    assert charts._category("杭州市跨境电子商务综合试验区核心区", "zh").count("\n") == 1
+    assert charts._category("a\x00b", "en") == "ab"
