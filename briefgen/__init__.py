@@ -31,7 +31,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .document import Brief
     from .library import Library
-    from .batch import BatchReport
+    from .runner import BatchReport
     from .style import HouseStyle
 
 __all__ = ["make", "make_all", "batch", "BatchReport", "BriefSpec", "load_library", "Library", "compose", "render", "Brief",
@@ -123,7 +123,7 @@ def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | 
     Files whose inputs have not changed are left alone unless ``force``; ``shard="2/3"``
     builds one machine's share; ``as_of`` and ``since`` (a previous manifest.json) make
     dated editions.  A brief that fails is listed in ``report.failed``; it does not raise."""
-    from .batch import run_batch
+    from .runner import run_batch
 
     return run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
                      content=content, overlays=overlays, templates=templates, style=style,
@@ -139,7 +139,7 @@ def __getattr__(name: str) -> Any:
         from .document import Brief
         return Brief
     if name == "BatchReport":
-        from .batch import BatchReport
+        from .runner import BatchReport
         return BatchReport
     if name == "HouseStyle":
         from .style import HouseStyle

@@ -31,5 +31,7 @@ class Built:
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
           style: HouseStyle = DEFAULT_STYLE) -> Built:
     result = compose_detailed(spec, library, templates=templates, style=style)
-    files = {fmt: render(result.brief, fmt, style) for fmt in formats}
+    # Fitting may already have rendered the PDF with this style; do not render it twice.
+    files = {fmt: result.pdf if fmt == "pdf" and result.pdf is not None else render(result.brief, fmt, style)
+             for fmt in formats}
     return Built(result.spec, result.benchmark, result.brief, files)

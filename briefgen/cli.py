@@ -132,7 +132,7 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
       briefgen batch plan.toml --since out/2026-10/manifest.json
       briefgen batch --merge-manifests out/2026-11
     """
-    from .batch import merge_manifests, run_batch
+    from .runner import merge_manifests, run_batch
     from .config import load_style
 
     if merge:

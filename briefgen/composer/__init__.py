@@ -23,7 +23,7 @@ from ..library.units import format_value
 from ..spec import BriefSpec
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import select
-from .budget import SAFETY_PAGES, Budget, budget_for, estimate_pages
+from .budget import CERTAIN_PAGES, SAFETY_PAGES, Budget, budget_for, estimate_pages
 from .cite import Citations
 from .figures import comparison_figure, comparison_rows
 from .narrative import Phrases, phrases
@@ -36,6 +36,8 @@ class ComposeResult:
     brief: Brief
     spec: BriefSpec          # resolved: canonical ids, the benchmark actually used
     benchmark: select.BenchmarkChoice
+    #: The PDF rendered to measure the brief against its page budget, if one was needed.
+    pdf: bytes | None = None
 
 
 def compose(spec: BriefSpec, library: Library, *, templates: str | None = None,
@@ -46,17 +48,31 @@ def compose(spec: BriefSpec, library: Library, *, templates: str | None = None,
 
 def compose_detailed(spec: BriefSpec, library: Library, *, templates: str | None = None,
                      style: HouseStyle = DEFAULT_STYLE) -> ComposeResult:
+    """Compose, then fit the brief to its page budget.
+
+    The estimate (budget.py) shrinks the budget quickly; a brief whose estimate
+    comes near the budget is then rendered as PDF with the house style and
+    measured, because only the real layout can promise "nothing overflows"."""
+    from ..writers.pdf import page_count, render as render_pdf
+
     spec = spec.resolve(library)
     if spec.as_of:
         library = library.as_of(spec.as_of)
     choice = select.choose_benchmark(library, spec.region, spec.audience, spec.benchmark)
     spec = replace(spec, benchmark=choice.region)
     words = phrases(spec.lang, templates)
-    budget = budget_for(spec.length)
+    budget = budget_for(spec.length, spec.audience)
     while True:
         brief = _Composer(spec, library, words, choice, budget, style).brief()
-        if estimate_pages(brief, spec.lang) <= budget.pages - SAFETY_PAGES or not budget.can_shrink():
+        estimate = estimate_pages(brief, spec.lang)
+        if estimate > budget.pages - SAFETY_PAGES and budget.can_shrink():
+            budget = budget.shrink()
+            continue
+        if estimate <= budget.pages - CERTAIN_PAGES:
             return ComposeResult(brief, spec, choice)
+        pdf = render_pdf(brief, style)
+        if page_count(pdf) <= budget.pages or not budget.can_shrink():
+            return ComposeResult(brief, spec, choice, pdf)
         budget = budget.shrink()
 
 
@@ -72,7 +88,8 @@ class _Composer:
                  choice: select.BenchmarkChoice, budget: Budget, style: HouseStyle):
         self.spec, self.lib, self.w, self.choice, self.budget, self.style = spec, lib, words, choice, budget, style
         self.lang = spec.lang
-        self.cites = Citations(lib, self.lang)
+        self.cites = Citations(lib, self.lang, budget.ref_detail)
+        self.in_key_messages: set[str] = set()
         self.region = lib.regions[spec.region]
         self.bench = lib.regions[choice.region] if choice.region else None
         self.gaps = select.gap_themes(lib, spec.region, spec.audience)
@@ -103,6 +120,19 @@ class _Composer:
         return (Text(self.prose(text) + " "), self.cite(record)) if self.lang == "en" else \
                (Text(self.prose(text)), self.cite(record))
 
+    def addressed_elsewhere(self, text: str, *also: str | None) -> bool:
+        """True if ``text`` speaks to another city by name ("Suqian firms can ...").
+
+        Curated advice is often written for the region its source studies; a
+        Ningbo brief must not hand a reader advice addressed to Suqian."""
+        allowed = {self.spec.region, *also}
+        for region in self.lib.regions.values():
+            if region.id in allowed or region.level not in ("city", "county", "district", "new-area", "zone"):
+                continue
+            if region.name_en in text or region.name_zh in text:
+                return True
+        return False
+
     def figure_text(self, ind: Indicator) -> str:
         return format_value(ind.value, ind.unit, ind.qualifier, self.lang)
 
@@ -123,9 +153,10 @@ class _Composer:
         blocks += self.gap_sections()
         blocks += self.benchmark_cases()
         blocks += self.recommendations()
-        if self.spec.audience == "research" or self.spec.length == "full":
+        if self.budget.method:
             blocks += self.method()
-        blocks += self.missing_data()
+        if self.budget.missing:
+            blocks += self.missing_data()
         blocks.append(References(self.w.heading("sources"), self.cites.references()))
         return Brief(self.meta(), tuple(blocks))
 
@@ -152,17 +183,20 @@ class _Composer:
         problems = select.findings_for(self.lib, self.spec.region, ("problem",))
         if problems:
             items.append(self.sentence(problems[0].text(self.lang), problems[0]))
-        if self.bench_cases:
-            case = self.bench_cases[0]
+            self.in_key_messages.add(problems[0].id)
+        lesson = next((c for c in self.bench_cases
+                       if not self.addressed_elsewhere(c.field("transferable", self.lang), c.region)), None)
+        if lesson:
             items.append(self.sentence(self.w.km_lesson(self.name(self.choice.region),
-                                                        case.field("transferable", self.lang).rstrip("。.")),
-                                       case))
+                                                        lesson.field("transferable", self.lang).rstrip("。.")),
+                                       lesson))
         for rec in self.recs[:2]:
             if len(items) >= self.budget.key_messages:
                 break
             items.append(self.sentence(self.w.km_action(rec.action(self.lang)), rec))
         if len(problems) > 1 and len(items) < self.budget.key_messages:
             items.insert(2, self.sentence(problems[1].text(self.lang), problems[1]))
+            self.in_key_messages.add(problems[1].id)
         if not items:
             items.append((Text(self.w.no_gaps(self.name(self.spec.region))),))
         return [Callout(self.w.heading("key_messages"), tuple(items[: self.budget.key_messages]))]
@@ -175,7 +209,7 @@ class _Composer:
     def introduction(self) -> list[Block]:
         parts: list[Inlines] = []
         region = self.region
-        if region.profile(self.lang):
+        if region.profile(self.lang) and self.budget.profile:
             cites: list[Citation] = [self.cites.cite(s) for s in region.sources[:2]]
             parts.append((Text(self.prose(region.profile(self.lang)) + (" " if self.lang == "en" else "")), *cites))
         if self.choice.region:
@@ -228,14 +262,18 @@ class _Composer:
         blocks: list[Block] = [Heading(1, self.w.heading("gaps"))]
         shown = 0
         for tid in self.gaps[: self.budget.gap_themes]:
-            problems = select.findings_for(self.lib, self.spec.region, ("problem",), tid)[: self.budget.findings_per_theme]
+            problems = select.findings_for(self.lib, self.spec.region, ("problem",), tid)
+            if self.spec.length == "short":
+                # A short brief cannot afford to say the same thing twice.
+                problems = [f for f in problems if f.id not in self.in_key_messages]
+            problems = problems[: self.budget.findings_per_theme]
             if not problems:
                 continue
             blocks.append(Heading(2, self.theme(tid)))
             for f in problems:
                 blocks.append(Paragraph(self.sentence(f.text(self.lang), f)))
             if self.bench:
-                ahead = select.findings_for(self.lib, self.bench.id, ("strength", "result"), tid)[:1]
+                ahead = select.findings_for(self.lib, self.bench.id, ("strength", "result"), tid)[: self.budget.ahead]
                 for f in ahead:
                     lead = Text(self.w.gap_lead(self.theme(tid), self.name(self.spec.region), self.bench.name(self.lang))
                                 + (" " if self.lang == "en" else ""), bold=True)
@@ -265,7 +303,7 @@ class _Composer:
 
     def _other_cases(self) -> list[Case]:
         """Practices of other regions on the top gap themes (education and full briefs)."""
-        n = self.budget.other_cases + (2 if self.spec.audience == "education" else 0)
+        n = self.budget.other_cases
         if not n:
             return []
         top = set(self.gaps[:3])
@@ -285,8 +323,9 @@ class _Composer:
                 title = f"{self.name(case.region)}: {title}" if self.lang == "en" else f"{self.name(case.region)}：{title}"
             blocks.append(Heading(3, title))
             if compact:
-                blocks.append(Paragraph(self.sentence(case.field("what", self.lang) + (" " if self.lang == "en" else "")
-                                                      + case.field("result", self.lang), case)))
+                travels = case.field("transferable", self.lang)
+                point = travels if not self.addressed_elsewhere(travels, case.region) else case.field("result", self.lang)
+                blocks.append(Paragraph(self.sentence(point, case)))
                 continue
             # "when" is free text from the source; show it only when it is a date.
             date = re.match(r"^\d{4}(-\d{2}){0,2}", case.when or "")
@@ -294,6 +333,8 @@ class _Composer:
             blocks.append(Paragraph((Text(self.w.case_line(when, case.field("actor", self.lang)), italic=True),)))
             sep = " " if self.lang == "en" else ""
             for label, field in zip(labels, ("what", "result", "transferable")):
+                if field == "transferable" and self.addressed_elsewhere(case.field(field, self.lang), case.region):
+                    continue
                 lead = Text(f"{label}{':' if self.lang == 'en' else '：'}{sep}", bold=True)
                 body = self.sentence(case.field(field, self.lang), case) if field != "transferable" else \
                     (Text(self.prose(case.field(field, self.lang))),)
@@ -327,7 +368,7 @@ class _Composer:
     def _rec_item(self, rec: Recommendation) -> Inlines:
         actors = self.w.names("actor_names")
         evidence: list[str] = []
-        for eid in rec.evidence[:3]:
+        for eid in rec.evidence[: 0 if self.budget.compact_recs else 3]:
             record = self.lib.findings.get(eid) or self.lib.cases.get(eid)
             if record is not None:
                 label = self.cite(record).label

@@ -32,14 +32,20 @@ class Budget:
     recommendations: int
     compact_recs: bool
     evidence_rows: int
+    ahead: int = 1            # benchmark "where it is ahead" paragraphs per gap theme
+    method: bool = False      # the method section (research briefs, full briefs)
+    profile: bool = True      # the region's profile in the opening paragraph
+    missing: bool = True      # the "what the data does not yet show" section
+    ref_detail: bool = True   # source list entries name the source text file
 
     # What goes first when a brief is too long: detail before substance, and
     # never below the floors that make a brief worth reading.
     _SHRINK_STEPS = (("evidence_rows", 0), ("other_cases", 0), ("strengths", 0), ("findings_per_theme", 1),
                      ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
-                     ("compact_cases", True), ("table_rows", 5), ("key_messages", 4), ("gap_themes", 2),
-                     ("recommendations", 4), ("cases", 1), ("chart", False), ("table_rows", 3),
-                     ("key_messages", 3), ("gap_themes", 1), ("recommendations", 3))
+                     ("compact_cases", True), ("table_rows", 5), ("key_messages", 4), ("ahead", 0),
+                     ("gap_themes", 2), ("method", False), ("recommendations", 4), ("cases", 1),
+                     ("chart", False), ("profile", False), ("table_rows", 3), ("key_messages", 3),
+                     ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3))
 
     def can_shrink(self) -> bool:
         return self.shrink() != self
@@ -57,7 +63,7 @@ class Budget:
 
 
 _BUDGETS = {
-    "short": Budget(pages=PAGE_BUDGET["short"], key_messages=3, table_rows=5, chart=False, gap_themes=2,
+    "short": Budget(pages=PAGE_BUDGET["short"], key_messages=3, table_rows=4, chart=False, gap_themes=2,
                     findings_per_theme=1, strengths=0, cases=2, other_cases=0, compact_cases=True,
                     recommendations=5, compact_recs=True, evidence_rows=0),
     "standard": Budget(pages=PAGE_BUDGET["standard"], key_messages=4, table_rows=7, chart=True, gap_themes=4,
@@ -68,12 +74,22 @@ _BUDGETS = {
                    recommendations=16, compact_recs=False, evidence_rows=30),
 }
 
-#: The estimate can be off by a few lines; leave this much of the last page free.
-SAFETY_PAGES = 0.35
+#: The estimate can be off by half a page either way: aim this far inside the budget,
+#: and measure the real PDF unless the estimate is at least CERTAIN_PAGES inside it.
+SAFETY_PAGES = 0.25
+CERTAIN_PAGES = 0.8
 
 
-def budget_for(length: str) -> Budget:
-    return _BUDGETS[length]
+def budget_for(length: str, audience: str = "government") -> Budget:
+    """The starting budget: by length, with what each audience needs added."""
+    budget = _BUDGETS[length]
+    if audience == "education":
+        # Colleges learn from practice anywhere, not just the benchmark's.
+        budget = replace(budget, other_cases=budget.other_cases + (1 if length == "short" else 2))
+    if audience == "research" or length == "full":
+        budget = replace(budget, method=True)
+    # The source text file names matter to researchers; others need the citation only.
+    return replace(budget, ref_detail=audience == "research" or length == "full")
 
 
 # ---------------------------------------------------------------- page estimate

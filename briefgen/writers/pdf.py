@@ -901,3 +901,10 @@ def _doc_class():
             self.canv.addOutlineEntry(flowable.outline_text, key, level=level, closed=False)
 
     return BriefDocTemplate
+
+
+def page_count(data: bytes) -> int:
+    """The number of pages in a PDF this writer made (page objects are never compressed)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))

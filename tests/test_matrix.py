@@ -1,0 +1,60 @@
+"""Every region gets a sensible brief for every audience, length and language.
+
+The sweep renders each brief as PDF and checks what a reader would notice: the
+page budget, no heading standing empty, every citation mark resolving to a
+source, and a title that names the region.
+"""
+from __future__ import annotations
+
+import io
+import itertools
+
+import pytest
+from pypdf import PdfReader
+
+from briefgen.composer import compose_detailed
+from briefgen.document import Heading, References
+from briefgen.spec import AUDIENCES, LANGS, LENGTHS, PAGE_BUDGET, BriefSpec
+from briefgen.writers import render
+
+from test_compose import citations
+
+
+def _regions():
+    from briefgen.library import load_library
+
+    return sorted(load_library().regions)
+
+
+@pytest.mark.parametrize("region", _regions())
+def test_every_brief_of_a_region(library, region):
+    problems = []
+    for audience, length, lang in itertools.product(AUDIENCES, LENGTHS, LANGS):
+        label = f"{region}/{audience}/{length}/{lang}"
+        brief = compose_detailed(BriefSpec(region, audience=audience, length=length, lang=lang), library).brief
+        name = library.regions[region].name(lang)
+        if name not in brief.meta.title:
+            problems.append(f"{label}: title {brief.meta.title!r} does not name the region")
+        blocks = list(brief.blocks)
+        for i, block in enumerate(blocks):
+            if isinstance(block, Heading):
+                nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+                if nxt is None or (isinstance(nxt, Heading) and nxt.level <= block.level) \
+                        or isinstance(nxt, References):
+                    problems.append(f"{label}: heading {block.text!r} stands empty")
+        refs = {r.number for b in blocks if isinstance(b, References) for r in b.items}
+        unresolved = {c.number for c in citations(brief)} - refs
+        if unresolved:
+            problems.append(f"{label}: citation marks {sorted(unresolved)} resolve to no source")
+        pages = len(PdfReader(io.BytesIO(render(brief, "pdf"))).pages)
+        if pages > PAGE_BUDGET[length]:
+            problems.append(f"{label}: {pages} pages, over the {PAGE_BUDGET[length]}-page budget")
+    assert problems == []
+
+
+def test_full_is_longer_than_standard_for_a_rich_region(library):
+    pages = {}
+    for length in ("standard", "full"):
+        brief = compose_detailed(BriefSpec("ningbo", length=length), library).brief
+        pages[length] = len(PdfReader(io.BytesIO(render(brief, "pdf"))).pages)
+    assert pages["full"] > pages["standard"]
