@@ -42,8 +42,8 @@ class Budget:
     # never below the floors that make a brief worth reading.
     _SHRINK_STEPS = (("evidence_rows", 0), ("other_cases", 0), ("strengths", 0), ("findings_per_theme", 1),
                      ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
-                     ("compact_cases", True), ("table_rows", 5), ("key_messages", 4), ("ahead", 0),
-                     ("gap_themes", 2), ("method", False), ("recommendations", 4), ("cases", 1),
+                     ("table_rows", 5), ("key_messages", 4), ("ahead", 0), ("gap_themes", 2),
+                     ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
                      ("chart", False), ("profile", False), ("table_rows", 3), ("key_messages", 3),
                      ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3))
 

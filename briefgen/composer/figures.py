@@ -137,7 +137,8 @@ def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes:
     source: list = [Text(words.source_line() + sep)]
     source += list(dict.fromkeys(cites.cite(i.source, i.section) for i in inds))
     if notes:
-        source.append(Text(" " + words.chart_periods_note("; ".join(notes))))
+        source.append(Text(("" if words.source_line().endswith("：") else " ")
+                           + words.chart_periods_note(("；" if words.source_line().endswith("：") else "; ").join(notes))))
     return tuple(source)
 
 
@@ -170,7 +171,8 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
                             (format_value(a.value, a.unit, a.qualifier, lang),
                              format_value(b.value, b.unit, b.qualifier, lang))))
             if a.period.comparable_key != b.period.comparable_key:
-                notes.append(f"{rname} {a.period.words(lang)}, {bname} {b.period.words(lang)}")
+                notes.append(f"{rname}{a.period.words(lang)}，{bname}{b.period.words(lang)}" if lang == "zh" else
+                             f"{rname} {a.period.words(lang)}, {bname} {b.period.words(lang)}")
         chart = Chart(title=words.chart_title(unit_label), series=(rname, bname), bars=tuple(bars),
                       unit_label=unit_label, lang=lang)
         points = "; ".join(f"{bar.label}: {rname} {bar.value_labels[0]}, {bname} {bar.value_labels[1]}" for bar in bars)
@@ -205,7 +207,7 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
         chart = Chart(title=words.chart_title(label), series=(label,), bars=bars, unit_label=unit_label, lang=lang)
         points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
         notes = [] if len({i.period.comparable_key for i in peers}) == 1 else \
-            [", ".join(b.label for b in bars)]
+            [("；" if lang == "zh" else ", ").join(b.label for b in bars)]
         return Figure(chart, words.chart_caption("peers", rname, bname, label),
                       words.chart_alt("peers", rname, bname, label, points),
                       _source_line(words, cites, peers, notes))
