@@ -34,6 +34,7 @@ class Budget:
     evidence_rows: int
     ahead: int = 1            # benchmark "where it is ahead" paragraphs per gap theme
     method: bool = False      # the method section (research briefs, full briefs)
+    method_required: bool = False  # research briefs keep it whatever the length
     profile: bool = True      # the region's profile in the opening paragraph
     missing: bool = True      # the "what the data does not yet show" section
     ref_detail: bool = True   # source list entries name the source text file
@@ -53,6 +54,8 @@ class Budget:
     def shrink(self) -> "Budget":
         """The next smaller budget: one step down the first item still above its floor."""
         for name, floor in self._SHRINK_STEPS:
+            if name == "method" and self.method_required:
+                continue
             value = getattr(self, name)
             if isinstance(floor, bool):
                 if value != floor:
@@ -87,7 +90,7 @@ def budget_for(length: str, audience: str = "government") -> Budget:
         # Colleges learn from practice anywhere, not just the benchmark's.
         budget = replace(budget, other_cases=budget.other_cases + (1 if length == "short" else 2))
     if audience == "research" or length == "full":
-        budget = replace(budget, method=True)
+        budget = replace(budget, method=True, method_required=audience == "research")
     # The source text file names matter to researchers; others need the citation only.
     return replace(budget, ref_detail=audience == "research" or length == "full")
 
