@@ -34,7 +34,7 @@ class Budget:
     evidence_rows: int
     ahead: int = 1            # benchmark "where it is ahead" paragraphs per gap theme
     method: bool = False      # the method section (research briefs, full briefs)
-    method_required: bool = False  # research briefs keep it whatever the length
+    method_required: bool = False  # research briefs give it up only when nothing else is left
     profile: bool = True      # the region's profile in the opening paragraph
     missing: bool = True      # the "what the data does not yet show" section
     ref_detail: bool = True   # source list entries name the source text file
@@ -62,6 +62,8 @@ class Budget:
                     return replace(self, **{name: floor})
             elif value > floor:
                 return replace(self, **{name: value - 1})
+        if self.method:
+            return replace(self, method=False)
         return self
 
 
