@@ -124,3 +124,41 @@ def test_chinese_reads_as_chinese(library):
     # no stray English words in the body (ids, 'unspecified', 'not published')
     body = "\n".join(line for line in text.splitlines() if not line.startswith("["))
     assert not re.search(r"\b(unspecified|not published|period not stated|Source)\b", body)
+
+
+def test_an_office_can_change_the_wording(tmp_path, library):
+    """--templates DIR overrides the built-in narrative, file by file."""
+    from briefgen.paths import data_dir
+
+    own = tmp_path / "templates" / "en"
+    own.mkdir(parents=True)
+    text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
+    own.joinpath("narrative.j2").write_text(text.replace('"key_messages": "Key messages"',
+                                                         '"key_messages": "In brief"'), encoding="utf-8")
+    brief = compose_detailed(BriefSpec("suqian"), library, templates=str(tmp_path / "templates")).brief
+    assert brief.blocks[0].title == "In brief"
+    # the Chinese templates were not overridden, so Chinese briefs keep the built-in wording
+    zh = compose_detailed(BriefSpec("suqian", lang="zh"), library, templates=str(tmp_path / "templates")).brief
+    assert zh.blocks[0].title == "核心观点"
+
+
+def test_a_template_missing_a_variable_is_an_error_not_a_blank(tmp_path, library):
+    from briefgen.errors import BriefgenError
+    from briefgen.paths import data_dir
+
+    own = tmp_path / "en"
+    own.mkdir()
+    text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
+    own.joinpath("narrative.j2").write_text(text.replace("{{ region }}'s most pressing gap",
+                                                         "{{ regoin }}'s most pressing gap")
+                                            .replace("Lessons for {{ region }}", "Lessons for {{ regoin }}"),
+                                            encoding="utf-8")
+    with pytest.raises(BriefgenError, match="regoin"):
+        compose_detailed(BriefSpec("suqian"), library, templates=str(tmp_path))
+
+
+def test_situation_brief_when_no_benchmark_fits(library):
+    result = _brief(library, region="anji")
+    assert result.spec.benchmark is None
+    assert "situation brief" in result.brief.text()
+    assert not result.brief.meta.title.startswith("Lessons")
