@@ -98,6 +98,33 @@ def _category(label: str, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _fit_end_labels(fig, ax, labels: list, pad: float, rect: tuple) -> None:
+    """Widen the value axis until every label at a bar's end lies inside the plot.
+
+    A label's width is fixed in pixels while the axis is in data units, so the
+    needed limit is solved for directly: with the axes ``W`` pixels wide showing
+    ``lo..hi``, a label ``w`` pixels wide at ``x`` ends inside when
+    ``x + w * (hi - lo) / W <= hi``.  Measured twice, since the new limits bring
+    new tick labels that can narrow the axes; a 6% margin absorbs what is left."""
+    if not labels:
+        return
+    for _ in range(2):
+        renderer = fig.canvas.get_renderer()
+        axes_px = ax.get_window_extent(renderer).width
+        lo, hi = ax.get_xlim()
+        new_lo, new_hi = lo, hi
+        for artist, value in labels:
+            share = min(artist.get_window_extent(renderer).width * 1.06 / axes_px, 0.6)
+            if value >= 0:      # value + pad + share * (hi - lo) <= hi
+                new_hi = max(new_hi, (value + pad - share * lo) / (1 - share))
+            else:               # value - pad - share * (hi - lo) >= lo
+                new_lo = min(new_lo, (value - pad - share * hi) / (1 - share))
+        if (new_lo, new_hi) == (lo, hi):
+            return
+        ax.set_xlim(new_lo, new_hi)
+        fig.tight_layout(pad=0.3, rect=rect)
+
+
 def render_png(chart: Chart, style: HouseStyle, width_in: float = 6.3, dpi: int = 220) -> bytes:
     """Draw ``chart`` as grouped horizontal bars and return deterministic PNG bytes."""
     return _render_png(chart, style, float(width_in), int(dpi))
@@ -154,6 +181,7 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
         span = (vmax - vmin) or 1.0
         pad = span * 0.02
 
+        end_labels = []                           # (text artist, value) at the bar ends
         for s in range(n_series):
             for i, bar in enumerate(chart.bars):
                 y = i + (s - (n_series - 1) / 2) * bar_h
@@ -164,8 +192,9 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
                             fontsize=size * 0.92, style="italic" if chart.lang != "zh" else "normal")
                     continue
                 ax.barh(y, value, height=bar_h * 0.9, color=colours[s], linewidth=0)
-                ax.text(value + (pad if value >= 0 else -pad), y, text, va="center",
-                        ha="left" if value >= 0 else "right", color=_INK, fontsize=size * 0.92)
+                end_labels.append((ax.text(value + (pad if value >= 0 else -pad), y, text,
+                                           va="center", ha="left" if value >= 0 else "right",
+                                           color=_INK, fontsize=size * 0.92), value))
 
         if not chart.bars:
             # Nothing to plot: say so rather than draw an axis over an empty range.
@@ -191,7 +220,10 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
         # so they line up with the caption and the text column in both writers.  Their band
         # is measured in points, then the axes get the rest through tight_layout.
         title_pt = size * 1.12 * 1.45 if chart.title else 0.0
-        legend_pt = size * 0.92 * 1.9 if chart.series else 0.0
+        # A legend of one series that only repeats the title tells the reader nothing.
+        legend = bool(chart.series) and not (len(chart.series) == 1
+                                             and chart.series[0].strip() == chart.title.strip())
+        legend_pt = size * 0.92 * 1.9 if legend else 0.0
         band_pt = title_pt + legend_pt + (size * 0.5 if title_pt or legend_pt else 0.0)
         top = 1 - band_pt / 72 / height_in
         if chart.title:
@@ -203,7 +235,7 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
 
                 title.set_path_effects([patheffects.withStroke(
                     linewidth=size * 1.12 / 30, foreground=_INK)])
-        if chart.series:
+        if legend:
             handles = [Patch(facecolor=colours[s], label=_text(name))
                        for s, name in enumerate(chart.series)]
             fig.legend(handles=handles, loc="upper left",
@@ -212,6 +244,7 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
                        handlelength=1.0, handleheight=0.8, handletextpad=0.5,
                        columnspacing=1.4, fontsize=size * 0.92, borderpad=0.1)
         fig.tight_layout(pad=0.3, rect=(0.0, 0.0, 1.0, top))
+        _fit_end_labels(fig, ax, end_labels, pad, (0.0, 0.0, 1.0, top))
 
         out = io.BytesIO()
         # No Software/date chunks: the same chart gives the same bytes on any day.

@@ -37,19 +37,28 @@ def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
 
     Without ``config``, ``./briefgen.toml`` is read if it exists."""
     values: dict = {}
+    source: Path | None = None
     if config is not None:
-        path = Path(config)
-        if not path.is_file():
+        source = Path(config)
+        if not source.is_file():
             raise UsageError(f"config file not found: {config}")
-        values = _read(path)
+        values = _read(source)
     elif Path(CONFIG_NAME).is_file():
-        values = _read(Path(CONFIG_NAME))
+        source = Path(CONFIG_NAME)
+        values = _read(source)
+    from_file = set(values)
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if "accent" in values and "accent_light" not in values:
+        values["accent_light"] = None     # HouseStyle derives it from the new accent
     for key in _PATH_KEYS & values.keys():
         if values[key] is not None:
             p = Path(values[key])
             if not p.is_file():
-                raise UsageError(f"{key} = {str(values[key])!r}: file not found; fix the path")
+                # Say where the path came from: the config file, or a command-line option.
+                where = (f"{source}: {key} = {str(values[key])!r}"
+                         if key in from_file and overrides.get(key) is None
+                         else f"--{key.replace('_', '-')} {values[key]}")
+                raise UsageError(f"{where}: file not found; fix the path")
             values[key] = p if key in ("logo", "reference_docx") else str(p)
     return dataclasses.replace(DEFAULT_STYLE, **values)
 

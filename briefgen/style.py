@@ -9,14 +9,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+_DEFAULT_ACCENT = "#1F4E79"
+_DEFAULT_LIGHT = "#E8EEF5"      # chosen by eye for the default accent
+
+
+def _tint(colour: str, white: float = 0.88) -> str:
+    """``colour`` ("#RRGGBB") mixed with ``white`` parts of white; unparsable input is kept."""
+    value = colour.strip().lstrip("#")
+    try:
+        rgb = [int(value[i:i + 2], 16) for i in (0, 2, 4)] if len(value) == 6 else None
+    except ValueError:
+        rgb = None
+    if rgb is None:
+        return colour               # the writers report a bad colour with its name
+    return "#" + "".join(f"{round(c + (255 - c) * white):02X}" for c in rgb)
+
 
 @dataclass(frozen=True)
 class HouseStyle:
     organisation: str = "briefgen"
     organisation_zh: str = ""           # shown on Chinese briefs; falls back to organisation
     logo: Path | None = None            # PNG or JPEG, shown top right of page one
-    accent: str = "#1F4E79"             # headings, rules, the key-messages box
-    accent_light: str = "#E8EEF5"       # fill of the key-messages box, table header
+    accent: str = _DEFAULT_ACCENT       # headings, rules, the key-messages box
+    accent_light: str | None = None     # fill of the key-messages box, table header (default: a tint of accent)
     paper: str = "A4"                   # "A4" | "Letter"
     font_latin: str | None = None       # a .ttf for Latin text in PDF (default: Bitstream Vera)
     font_cjk: str | None = None         # a .ttf/.ttc for Chinese text in PDF (default: WenQuanYi Micro Hei)
@@ -24,6 +39,13 @@ class HouseStyle:
     word_font_east_asia: str = "Microsoft YaHei"
     body_size: float = 10.5             # points
     reference_docx: Path | None = None  # an organisation's Word template (styles, page setup, header/footer)
+
+    def __post_init__(self) -> None:
+        if self.accent_light is None:
+            # An organisation that sets only its accent must not get a blue box under a
+            # red rule: the fill defaults to a pale tint of whatever the accent is.
+            light = _DEFAULT_LIGHT if self.accent.upper() == _DEFAULT_ACCENT else _tint(self.accent)
+            object.__setattr__(self, "accent_light", light)
 
     def organisation_for(self, lang: str) -> str:
         return (self.organisation_zh or self.organisation) if lang == "zh" else self.organisation

@@ -173,7 +173,7 @@ class _Composer:
         return BriefMeta(title=title, subtitle=subject,
                          edition=self.w.edition(date, number, self.spec.as_of),
                          lang=self.lang, date=date, author=self.style.organisation_for(self.lang),
-                         subject=title, keywords=tuple(keywords), brief_id=number)
+                         subject=subject, keywords=tuple(keywords), brief_id=number)
 
     def key_messages(self) -> list[Block]:
         items: list[Inlines] = []

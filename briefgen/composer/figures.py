@@ -135,7 +135,10 @@ def _axis_label(ind: Indicator, lang: str) -> str:
 def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
     sep = " " if not words.source_line().endswith("：") else ""
     source: list = [Text(words.source_line() + sep)]
-    source += list(dict.fromkeys(cites.cite(i.source, i.section) for i in inds))
+    for n, mark in enumerate(dict.fromkeys(cites.cite(i.source, i.section) for i in inds)):
+        if n:
+            source.append(Text(" "))   # "[1, §3.1] [2, para 1]", not run together
+        source.append(mark)
     if notes:
         source.append(Text(("" if words.source_line().endswith("：") else " ")
                            + words.chart_periods_note(("；" if words.source_line().endswith("：") else "; ").join(notes))))

@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound)
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..errors import BriefgenError
 from ..paths import data_dir
@@ -55,8 +55,17 @@ class Phrases:
         def call(*args: Any, **kwargs: Any) -> str:
             try:
                 return tidy(macro(*args, **kwargs), self._lang)
+            except TemplateNotFound as e:
+                raise BriefgenError(f"template {self._origin}, macro '{name}': it includes '{e.name}', "
+                                    "which is not a template in the templates folder") from None
             except TemplateError as e:
                 raise BriefgenError(f"template {self._origin}, macro '{name}': {e}") from None
+            except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
+                    MemoryError) as e:
+                # A user's template is a small program: 1/0, a macro calling itself or
+                # 'x' * 10**9 is its author's mistake, reported like any other.
+                raise BriefgenError(f"template {self._origin}, macro '{name}': "
+                                    f"{_describe(e)}") from None
 
         return call
 
@@ -71,14 +80,64 @@ class Phrases:
         return [part.strip() for part in getattr(self, name)(*args).split("|")]
 
 
+def _shown(user_dir: str | None, name: str) -> str:
+    """The template file a message should name: the user's copy if there is one."""
+    if user_dir and (Path(user_dir) / name).is_file():
+        return str(Path(user_dir) / name)
+    return name
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "a macro calls itself without end"
+    if isinstance(error, MemoryError):
+        return "it tries to build text too large to hold in memory"
+    return f"{type(error).__name__}: {error}"
+
+
+#: The longest text or list a template may build with + or *; a brief's sentence is far shorter.
+MAX_TEMPLATE_SIZE = 1_000_000
+
+
+class _Sandbox(SandboxedEnvironment):
+    """jinja2's sandbox, plus limits on the operators that can exhaust memory or time.
+
+    The sandbox already refuses attributes such as ``__class__`` and ranges over
+    100 000 items; ``'x' * 10**10`` or ``9 ** 9 ** 9`` would still take the machine down."""
+
+    intercepted_binops = frozenset({"*", "+", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator in ("*", "+"):
+            size = _result_size(operator, left, right)
+            if size > MAX_TEMPLATE_SIZE:
+                raise SecurityError(f"'{operator}' would build {size} characters or items; templates may "
+                                    f"build at most {MAX_TEMPLATE_SIZE}")
+        elif isinstance(left, int) and isinstance(right, (int, float)) and abs(left) > 1 \
+                and right * max(left.bit_length(), 1) > 64 * 1024:
+            raise SecurityError(f"{left} ** {right} is too large a number for a template")
+        return super().call_binop(context, operator, left, right)
+
+
+def _result_size(operator: str, left: Any, right: Any) -> int:
+    seq = (str, list, tuple)
+    if operator == "+":
+        return len(left) + len(right) if isinstance(left, seq) and isinstance(right, seq) else 0
+    if isinstance(left, seq) and isinstance(right, int):
+        return len(left) * right
+    if isinstance(right, seq) and isinstance(left, int):
+        return len(right) * left
+    return 0
+
+
 @functools.lru_cache(maxsize=8)
 def _environment(user_dir: str | None) -> SandboxedEnvironment:
     loaders = []
     if user_dir:
         loaders.append(FileSystemLoader(user_dir))
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
-    return SandboxedEnvironment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
-                                autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    return _Sandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                    autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 
 @functools.lru_cache(maxsize=16)
@@ -95,6 +154,10 @@ def phrases(lang: str, user_dir: str | None = None) -> Phrases:
         except TemplateNotFound:
             raise BriefgenError(f"no template {name} in {user_dir or data_dir('templates')}") from None
         except TemplateError as e:
-            where = f"{getattr(e, 'filename', None) or name}:{getattr(e, 'lineno', '?')}"
+            line = getattr(e, "lineno", None)
+            where = (getattr(e, "filename", None) or _shown(user_dir, name)) + (f":{line}" if line else "")
             raise BriefgenError(f"template {where}: {e.message if hasattr(e, 'message') else e}") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as e:
+            # The template's top level ({% set %} tables) runs here, once.
+            raise BriefgenError(f"template {_shown(user_dir, name)}: {_describe(e)}") from None
     return Phrases(module, lang, template.filename or name)

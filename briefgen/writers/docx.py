@@ -525,7 +525,9 @@ def _define_styles(doc: DocxDocument, house: HouseStyle, lang: str, own: bool, n
            [_ppr(after=360, borders=[_border("bottom", accent, 6, 6)]), rpr(size=small)],
            custom=True)
     define("Lead", "paragraph", "Normal", "Normal",
-           [_ppr(after=200), rpr(size=round(h3 * 1.1, 1), italic=not zh)], custom=True)
+           # Space before: the lead follows the key-messages box and must not touch it.
+           [_ppr(before=240, after=200), rpr(size=round(h3 * 1.1, 1), italic=not zh)],
+           custom=True)
     for level, size, before, after in ((1, h1, 360, 120), (2, h2, 240, 80), (3, h3, 200, 60)):
         define(f"Heading {level}", "paragraph", "Normal", "Normal",
                [_ppr(keep_next=True, keep_lines=True, before=before, after=after,

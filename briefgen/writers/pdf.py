@@ -23,13 +23,12 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape as _xml_escape
 
 from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Heading, Inlines,
                         Link, NumberedList, Paragraph, References, Table, TableOfContents,
                         plain)
 from ..errors import BriefgenError
-from ..fonts import FontFile, FontSet, coverage, font_set, split_runs
+from ..fonts import FontFile, FontSet, coverage, font_set, remember_coverage, split_runs
 from ..style import DEFAULT_STYLE, HouseStyle
 
 # reportlab's font registry and its TrueType subsetting state are process-global
@@ -88,6 +87,8 @@ def _faces(latin: str | None, cjk: str | None) -> _Faces:
                 raise BriefgenError(f"cannot embed font {font.path}: {exc}; PDF output needs "
                                     "TrueType outlines, so choose or convert another font") from exc
             registered.add(name)
+        # Glyph 0 is .notdef: a code point mapped to it has no glyph of its own.
+        remember_coverage(font, (cp for cp, gid in pdfmetrics.getFont(name).face.charToGlyph.items() if gid))
         return name
 
     names[(fonts.latin, False, False)] = reg(fonts.latin)
@@ -100,7 +101,9 @@ def _faces(latin: str | None, cjk: str | None) -> _Faces:
 
 # --------------------------------------------------------------------------- text
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# U+FEFF (a byte-order mark stranded mid-text) is invisible, and text extractors such as
+# pypdf class it as Arabic and reverse the characters around it, so it goes too.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 
 
@@ -129,8 +132,18 @@ def _clean(text: str, order: tuple[FontFile, ...]) -> str:
     return "".join(out)
 
 
+# A citation mark written into the text itself ("依据：[1, §3.3]"): its space must not break.
+_LITERAL_MARK = re.compile(r"(\[\d+,) (?=[^\[\]\s][^\[\]]{0,40}\])")
+
+
+def _xml_escape(text: str) -> str:
+    # xml.sax.saxutils.escape does the same, but importing it pulls in urllib.request,
+    # http.client, ssl and email: about 35 ms of every cold PDF.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _attr(value: str) -> str:
-    return _xml_escape(value, {'"': "&quot;", "'": "&apos;"})
+    return _xml_escape(value).replace('"', "&quot;").replace("'", "&apos;")
 
 
 @dataclass
@@ -149,6 +162,8 @@ class _Context:
     def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
         """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
         text = _clean(text, self.order)
+        if self.lang != "zh":   # Chinese lines keep marks whole by rule (_cjk_break) instead
+            text = _LITERAL_MARK.sub("\\1\u00a0", text)
         out = []
         for font, run in split_runs(text, self.order):
             name = self.faces.name(font, bold, italic)
@@ -161,7 +176,11 @@ class _Context:
         accent = self.style.accent
         for run in inlines:
             if isinstance(run, Citation):
-                mark = self.runs(run.label)
+                # A no-break space keeps a mark such as "[1, §3.1]" on one line.  Not in
+                # Chinese: reportlab justifies a CJK line by widening its no-break spaces
+                # alone, so there the line breaker keeps the mark whole (_cjk_break).
+                label = run.label if self.lang == "zh" else run.label.replace(" ", "\u00a0")
+                mark = self.runs(label)
                 if run.number in self.ref_numbers:
                     mark = f'<a href="#ref-{run.number}" color="{accent}">{mark}</a>'
                 out.append(mark)
@@ -268,6 +287,121 @@ def _bullet_font(faces: _Faces, lang: str) -> FontFile:
 
 # --------------------------------------------------------------------------- flowables
 
+# Line-breaking rules for Chinese (W3C "Requirements for Chinese Text Layout", GB/T 15834):
+# closing punctuation never starts a line, opening punctuation never ends one.  reportlab's
+# own CJK wrapper knows only the Japanese set (it lets "，" "；" "：" "”" start a line), may
+# start a line with a space, and splits a Latin word or a citation mark anywhere.
+_CANNOT_START = frozenset("，。、；：！？）】》」』〕〉］｝〗〙”’·・‥%‰℃°,.;:!?)]}")
+_CANNOT_END = frozenset("（【《「『〔〈［｛〖〘“‘([{")
+_NO_SPLIT_PAIRS = frozenset("—…")        # "——" and "……" are one mark each
+
+
+def _is_space(ch: str) -> bool:
+    # U+00A0 is a space that must not break (citation marks use it).
+    return ch in (" ", "\t", "\u3000") or (ch != "\u00a0" and ch.isspace())
+
+
+def _is_cjk(ch: str) -> bool:
+    """A character a line may break before or after without a space (ideographs, CJK punctuation)."""
+    return bool(ch) and (ord(ch[0]) >= 0x2E80 or ch in "“”‘’—…·")
+
+
+def _in_citation_mark(chars: list, comma: int) -> bool:
+    """Whether ``chars[comma]`` is the comma of a citation mark such as "[12, §3.1]"."""
+    if chars[comma] != ",":
+        return False
+    k = comma - 1
+    while k >= 0 and chars[k].isdigit():
+        k -= 1
+    return k < comma - 1 and k >= 0 and chars[k] == "["
+
+
+def _cjk_break(chars: list, start: int, overflow: int) -> int:
+    """Where the line that began at ``start`` ends, given that ``chars[overflow]`` does not fit.
+
+    Returns the index the next line starts at.  The break goes as late as possible
+    where the rules allow: not before closing punctuation, not after opening
+    punctuation, not inside "——" or "……" or a citation mark, and inside Latin text only
+    at a space.  A line the rules cannot break is broken where it overflows."""
+    n = len(chars)
+    first = overflow
+    while first < n and _is_space(chars[first]):
+        first += 1                       # spaces at the break hang at the line's end, unseen
+    if first >= n:
+        return n
+    for b in range(first, start, -1):
+        nxt = chars[b]
+        if _is_space(nxt):
+            continue
+        gap = _is_space(chars[b - 1])
+        k = b - 1
+        while k >= start and (_is_space(chars[k]) or chars[k] == ""):
+            k -= 1
+        if k < start:
+            continue                     # nothing but spaces before: not a line
+        prev = chars[k]
+        if nxt in _CANNOT_START or prev in _CANNOT_END:
+            continue
+        if prev == nxt and prev in _NO_SPLIT_PAIRS:
+            continue
+        if gap and _in_citation_mark(chars, k):
+            continue
+        if gap or _is_cjk(prev) or _is_cjk(nxt):
+            return b
+    return max(overflow, start + 1)      # e.g. a URL wider than the column
+
+
+def _cjk_lines(frags, max_widths, calc_bounds: bool):
+    """reportlab's cjkFragSplit with Chinese line-breaking rules (see _cjk_break)."""
+    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+    from reportlab.rl_config import _FUZZ
+
+    chars = []
+    for frag in frags:
+        text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+        if text:
+            chars.extend(cjkU(ch, frag, "utf8") for ch in text)
+        else:                            # an anchor, an image or a <br/>: one empty slot
+            chars.append(cjkU(text, frag, "utf8"))
+
+    def width(u, max_width: float) -> float:
+        w = u.width
+        if hasattr(w, "normalizedValue"):
+            w._normalizer = max_width
+            w = w.normalizedValue(max_width)
+        return w
+
+    lines = []
+    n = len(chars)
+    start = i = 0
+    used = 0.0
+    max_width = max_widths[0]
+    while i < n:
+        u = chars[i]
+        used += width(u, max_width)
+        line_break = hasattr(u.frag, "lineBreak")
+        if not line_break and not (used > max_width + _FUZZ and used > 0):
+            i += 1
+            continue
+        nxt = i + 1 if line_break else _cjk_break(chars, start, i)
+        end = nxt
+        while end > start + 1 and _is_space(chars[end - 1]):
+            end -= 1                     # trailing spaces take no room and are not drawn
+        line_width = sum(width(c, max_width) for c in chars[start:end])
+        lines.append(makeCJKParaLine(chars[start:end], max_width, line_width,
+                                     max_width - line_width, line_break, calc_bounds))
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        start = i = nxt
+        while not line_break and start < n and _is_space(chars[start]):
+            start = i = start + 1       # a line never begins with a space
+        used = 0.0
+    if start < n:
+        line_width = sum(width(c, max_width) for c in chars[start:])
+        lines.append(makeCJKParaLine(chars[start:], max_width, line_width,
+                                     max_width - line_width, False, calc_bounds))
+    return ParaLines(kind=1, lines=lines)
+
+
 @functools.lru_cache(maxsize=1)
 def _paragraph_class():
     from reportlab.platypus import Paragraph as RLParagraph
@@ -299,6 +433,20 @@ def _paragraph_class():
                     hi = mid
             _, height = super().wrap(hi, avail_height)
             return avail_width, height
+
+        def breakLinesCJK(self, maxWidths):  # noqa: N802 (reportlab's name)
+            from reportlab.platypus.paragraph import _handleBulletWidth
+
+            if not isinstance(maxWidths, (list, tuple)):
+                maxWidths = [maxWidths]
+            if not self.frags or getattr(self.style, "endDots", None):
+                return super().breakLinesCJK(maxWidths)
+            if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+                return self.blPara       # the rest of a paragraph split across pages
+            self.height = 0
+            _handleBulletWidth(self.bulletText, self.style, maxWidths)
+            auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+            return _cjk_lines(self.frags, maxWidths, auto not in ("", "off"))
 
         def draw(self):
             if not self.faux_bold:
@@ -409,7 +557,7 @@ def _callout(ctx: _Context, block: Callout) -> list:
 
 def _toc(ctx: _Context, block: TableOfContents) -> list:
     """A short list of the main sections, each linked to its page (the outline does the rest)."""
-    from reportlab.platypus import KeepTogether
+    from reportlab.platypus import KeepTogether, Spacer
 
     items = [(_section_key(i), b) for i, b in enumerate(ctx.brief.blocks)
              if isinstance(b, Heading) and b.level == 1]
@@ -422,7 +570,8 @@ def _toc(ctx: _Context, block: TableOfContents) -> list:
         number = ctx.runs(f"{i}  ")
         flow.append(_para(ctx, f'<a href="#{key}" color="{ctx.style.accent}">{number}</a>'
                                f'<a href="#{key}">{ctx.runs(heading.text)}</a>', "toc_item"))
-    return [KeepTogether(flow)]
+    # The items have no space after them; the text that follows must not touch the list.
+    return [KeepTogether(flow), Spacer(1, ctx.style.body_size)]
 
 
 def _list(ctx: _Context, block: BulletList | NumberedList) -> list:
