@@ -208,8 +208,21 @@ def check(content, overlays, coverage, seed_texts) -> None:
         write_coverage(lib, sys.stdout)
 
 
+def _on_sigterm(signum, frame) -> None:
+    # Unwind as Ctrl-C does, so the temporary file being written is removed on the way
+    # out; the default action would kill the process and leave it behind.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and an exit status."""
+    import os
+    import signal
+    import threading
+
+    old_term = None
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli.main(args=argv, prog_name="briefgen", standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -217,14 +230,22 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
-    except click.Abort:
-        click.echo("briefgen: aborted", err=True)
+    except (click.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C (and our SIGTERM) into Abort; every write is atomic.
+        click.echo("briefgen: interrupted; no partial files were left", err=True)
         sys.exit(130)
     except BriefgenError as e:
         click.echo(f"briefgen: {e}", err=True)
         sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        click.echo("briefgen: interrupted; no partial files were left", err=True)
-        sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as e:
+        # Not the user's doing: still one line, not a traceback, unless asked for.
+        if os.environ.get("BRIEFGEN_TRACEBACK"):
+            raise
+        click.echo(f"briefgen: internal error: {type(e).__name__}: {e}; this is a bug in briefgen, "
+                   "please report it (set BRIEFGEN_TRACEBACK=1 to see where it happened)", err=True)
+        sys.exit(70)
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)

@@ -683,7 +683,14 @@ class _Run:
                 stale.unlink()
 
     def _save(self, on_disk: dict[str, dict[str, Any]], prune: bool = False) -> None:
-        # Another batch may have added entries since we last looked: keep theirs, then ours.
+        # Another batch may have added entries since we last looked: keep theirs, then ours,
+        # except where it has since rewritten one of our files with other bytes (other
+        # templates, say): then its entry is the one that describes the disk.
+        for key, ours in list(self.entries.items()):
+            theirs = on_disk.get(key)
+            if theirs and theirs.get("sha256") != ours.get("sha256") \
+                    and _sha256(self.folder / ours["path"]) != ours.get("sha256"):
+                self.entries[key] = theirs
         _write_manifest(self.manifest_path, {**self.header, "updated": _now()},
                         {**on_disk, **self.entries}, prune=prune)
 

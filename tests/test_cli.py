@@ -105,8 +105,12 @@ def test_existing_file_survives_a_failed_render(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(writers, "render", explode)
     monkeypatch.setattr("briefgen.build.render", explode)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(SystemExit) as exit_:
         main(["make", "-r", "suqian", "-f", "md", "-o", str(target)])
+    # A bug is still one line on stderr, not a traceback, with its own status.
+    assert exit_.value.code == 70
+    err = capsys.readouterr().err
+    assert err.startswith("briefgen: internal error: RuntimeError: renderer crashed") and err.count("\n") == 1
     assert target.read_text() == "the previous edition"
     assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]
 

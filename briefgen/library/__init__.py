@@ -211,17 +211,17 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
     if seed_dir.is_dir():
         for path in sorted(seed_dir.glob("*.yaml")):
             shown = f"seeds/{path.name}"
-            digest.update(path.read_bytes())
-            seed_raws += loader.read_yaml(path, shown, "sources", problems)
+            # The reader feeds the digest, so each file is read once and only after its
+            # size and permissions are checked (an unreadable file is a problem, not a crash).
+            seed_raws += loader.read_yaml(path, shown, "sources", problems, digest)
     for folder in folders:
         found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
         for kind, path, shown in loader.discover(folder, problems):
             digest.update(shown.encode())
-            digest.update(path.read_bytes())
             if kind == "indicators":
-                found[kind] += loader.read_csv(path, shown, problems)
+                found[kind] += loader.read_csv(path, shown, problems, digest)
             else:
-                found[kind] += loader.read_yaml(path, shown, kind, problems)
+                found[kind] += loader.read_yaml(path, shown, kind, problems, digest)
         per_folder.append(found)
 
     units = loader.load_units([r for f in per_folder for r in f["units"]], problems)

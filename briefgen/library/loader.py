@@ -28,6 +28,13 @@ DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # C0/C1 control characters other than tab and newline break PDF and Word output
 # and are never meant in prose; everything else is rendered literally.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Explicit direction controls (embeddings, overrides, isolates) are invisible and reorder
+# the text a reader sees in HTML and Word ("Trojan Source"), while a PDF drops them, so
+# the same brief would read differently by format.  Right-to-left letters themselves,
+# and the harmless marks U+200E/U+200F, are text and are kept.
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates and the non-characters U+FFFE/U+FFFF cannot be written as UTF-8 or XML.
+NONCHAR_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 FILE_KINDS = {
@@ -109,8 +116,47 @@ INDICATOR_COLUMNS = [f.name for f in SCHEMAS["indicators"]]
 
 # --------------------------------------------------------------------------- YAML with line numbers
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader (no object construction) that remembers each mapping's line."""
+# libyaml's parser is about eight times faster than PyYAML's pure-Python one and
+# dominated loading the library; the constructor (safe, Python) is the same either way.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
+    """SafeLoader (no object construction, no aliases) that remembers each mapping's line."""
+
+    def get_single_data(self) -> Any:
+        # An alias repeats a node without copying it, so nested aliases (the "billion
+        # laughs" file) make a few lines stand for billions of items as soon as anything
+        # walks or prints them.  Content never needs them: refuse before building anything.
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return self.construct_document(node)
+
+
+class AliasRefused(yaml.YAMLError):
+    """A content file repeats a value with a YAML anchor and alias (&name ... *name)."""
+
+    def __init__(self, line: int):
+        super().__init__(f"alias at line {line}")
+        self.line = line
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise AliasRefused if any node is reached twice (that is what an alias is)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise AliasRefused(node.start_mark.line + 1)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -154,7 +200,10 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_text(path: Path, shown: str, problems: Problems) -> str | None:
+def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -> str | None:
+    """The file's text, or None after adding a problem; ``digest`` (a hashlib object) sees its bytes.
+
+    The size is checked before reading, so an enormous file costs nothing."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -165,6 +214,8 @@ def _read_text(path: Path, shown: str, problems: Problems) -> str | None:
     except OSError as e:
         problems.add(shown, f"cannot read the file ({e.strerror}); check its permissions")
         return None
+    if digest is not None:
+        digest.update(raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -174,12 +225,20 @@ def _read_text(path: Path, shown: str, problems: Problems) -> str | None:
         return None
 
 
-def read_yaml(path: Path, shown: str, kind: str, problems: Problems) -> list[RawRecord]:
-    text = _read_text(path, shown, problems)
+def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
+    text = _read_text(path, shown, problems, digest)
     if text is None:
         return []
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except AliasRefused as e:
+        problems.add(f"{shown}:{e.line}", "the value here is repeated elsewhere with a YAML anchor and "
+                     "alias (&name ... *name); content files may not use them: write the value out in full")
+        return []
+    except RecursionError:
+        problems.add(shown, "lists or mappings are nested too deeply to be content; "
+                            "a record is one mapping of fields")
+        return []
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark else shown
@@ -201,8 +260,8 @@ def read_yaml(path: Path, shown: str, kind: str, problems: Problems) -> list[Raw
     return out
 
 
-def read_csv(path: Path, shown: str, problems: Problems) -> list[RawRecord]:
-    text = _read_text(path, shown, problems)
+def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
+    text = _read_text(path, shown, problems, digest)
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -244,14 +303,27 @@ def read_csv(path: Path, shown: str, problems: Problems) -> list[RawRecord]:
 def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
     """(kind, path, shown name) for every content file below ``root``, in a stable order.
 
-    Symbolic links that lead outside ``root`` are skipped with a problem: a
-    content folder must not make briefgen read files elsewhere on the machine."""
+    Symbolic links that lead outside ``root`` (to a file or a folder) are skipped
+    with a problem: a content folder must not make briefgen read files elsewhere
+    on the machine.  Links to folders are never followed (as rglob does not)."""
     real_root = root.resolve()
     for path in sorted(root.rglob("*")):
+        if path.is_symlink() and path.is_dir():
+            target = path.resolve()
+            if real_root != target and real_root not in target.parents:
+                problems.add(_display(path, root), "is a link to a folder outside the content folder; "
+                             "briefgen does not follow it. Copy the folder in instead")
+            continue
         kind = FILE_KINDS.get(path.name)
-        if kind is None or not path.is_file():
+        if kind is None:
             continue
         shown = _display(path, root)
+        if path.is_symlink() and not path.exists():
+            problems.add(shown, "is a link that leads to no file (its target is missing, or the links "
+                                "go round in a loop); remove the link or copy the file in")
+            continue
+        if not path.is_file():
+            continue
         resolved = path.resolve()
         if real_root != resolved and real_root not in resolved.parents:
             problems.add(shown, "is a link to a file outside the content folder; briefgen does not "
@@ -265,6 +337,17 @@ def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
 def suggest(value: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_characters(text: str) -> None:
+    """Raise ValueError naming the first character no brief may contain, and where it is."""
+    for pattern, what in ((CONTROL_RE, "control character"),
+                          (BIDI_RE, "invisible text-direction control"),
+                          (NONCHAR_RE, "non-character")):
+        bad = pattern.search(text)
+        if bad:
+            raise ValueError(f"contains {what} U+{ord(bad.group()):04X} at position {bad.start() + 1}; "
+                             "remove it")
 
 
 class Checker:
@@ -307,10 +390,7 @@ class Checker:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 raise ValueError(f"expected text, found {type(value).__name__}")
             s = str(value).strip()
-            bad = CONTROL_RE.search(s)
-            if bad:
-                raise ValueError(f"contains control character U+{ord(bad.group()):04X} at position "
-                                 f"{bad.start() + 1}; remove it")
+            check_characters(s)
             return s
         if f.kind == "id":
             s = str(value)
@@ -332,6 +412,8 @@ class Checker:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                 raise ValueError("expected a list of text items, e.g. [a, b]")
+            for x in items:
+                check_characters(x)
             if f.choices:
                 for x in items:
                     if x not in f.choices:

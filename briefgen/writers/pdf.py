@@ -943,8 +943,9 @@ def _logo(path: str):
         raise BriefgenError(f"logo not found: {path}; give the path of a PNG or JPEG file")
     try:
         return ImageReader(str(p))
-    except Exception as exc:  # PIL's errors vary by format; the user needs only the gist
-        raise BriefgenError(f"logo {path} is not a readable PNG or JPEG: {exc}") from exc
+    except Exception:  # PIL's errors vary by format, and name objects; the user needs only the gist
+        raise BriefgenError(f"logo {path} is not a readable PNG or JPEG image; save it as PNG or "
+                            "JPEG") from None
 
 
 # --------------------------------------------------------------------------- render
@@ -961,6 +962,9 @@ def _render(brief: Brief, style: HouseStyle) -> bytes:
 
     lang = "zh" if brief.meta.lang == "zh" else "en"
     faces = _faces(style.font_latin, style.font_cjk)
+    if style.logo:
+        # Read it now: inside the page callback reportlab would bury the message in its own.
+        _logo(str(style.logo))
     pagesize = letter if style.paper.lower() == "letter" else A4
     width, height = pagesize
     frame_width = width - 2 * _MARGIN
