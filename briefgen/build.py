@@ -30,7 +30,7 @@ class Built:
 
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
           style: HouseStyle = DEFAULT_STYLE) -> Built:
-    result = compose_detailed(spec, library, templates=templates, style=style)
+    result = compose_detailed(spec, library, templates=templates, style=style, keep_pdf="pdf" in formats)
     # Fitting may already have rendered the PDF with this style; do not render it twice.
     files = {fmt: result.pdf if fmt == "pdf" and result.pdf is not None else render(result.brief, fmt, style)
              for fmt in formats}

@@ -110,6 +110,8 @@ def _half_points(size: float) -> str:
 
 # --------------------------------------------------------------------------- XML helpers
 
+_SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
+
 def _el(tag: str, attrs: dict[str, str] | None = None, children: Iterable[Any] = ()) -> Any:
     """A new WordprocessingML element; ``attrs`` keys are prefixed names such as ``w:val``."""
     from docx.oxml import OxmlElement
@@ -683,7 +685,12 @@ def _run_rpr(house: HouseStyle, lang: str, *, style_id: str | None = None, bold:
 
 def _text_run(text: str, rpr: Any) -> Any:
     r = _el("w:r", children=[copy.deepcopy(rpr)])
-    r.text = _clean(text)            # CT_R.text turns \t and \n into Word tabs and breaks
+    text = _clean(text)
+    if "\t" in text or "\n" in text or "\r" in text:
+        r.text = text                # CT_R.text turns \t and \n into Word tabs and breaks
+    elif text:
+        # The one w:t that CT_R.text would make, without its loop over every character.
+        r.add_t(text)
     return r
 
 
@@ -769,8 +776,14 @@ class _BriefWriter:
         return _text_run(text, self.rpr(self.ids[style] if style else None, bold, italic))
 
     def paragraph(self, style: str) -> Any:
-        p = self.body.add_p()
-        p.style = self.ids[style]
+        # What body.add_p() and p.style = ... make, built directly: python-docx searches
+        # the whole body for w:sectPr on every add_p, a tenth of a brief's Word time.
+        p = _el("w:p", children=[_el("w:pPr", children=[_el("w:pStyle", {"w:val": self.ids[style]})])])
+        sect_pr = self.body[-1] if len(self.body) else None
+        if sect_pr is not None and sect_pr.tag == _SECT_PR:
+            sect_pr.addprevious(p)
+        else:
+            self.body.append(p)
         return p
 
     def inlines(self, p: Any, inlines: Inlines) -> None:
@@ -920,7 +933,9 @@ class _BriefWriter:
 
         from .. import charts
 
-        width_in = self.template.text_width / 1440
+        # Rounded as the PDF writer rounds its frame width: on A4 both are 6.693 in, so
+        # the two writers share one drawing of the chart (charts caches by width).
+        width_in = round(self.template.text_width / 1440, 3)
         png = charts.render_png(block.chart, self.house, width_in)
         p = self.paragraph("Figure")
         run = DocxParagraph(p, self.doc._body).add_run()
@@ -1020,9 +1035,7 @@ class _BriefWriter:
             self.block(block)
         self.core_properties()
         self.renumber_drawings()
-        buf = io.BytesIO()
-        self.doc.save(buf)
-        return _stable_zip(buf.getvalue(), _zip_time(self.brief.meta.date))
+        return _stable_zip(_package_members(self.doc), _zip_time(self.brief.meta.date))
 
 
 def _instr(text: str) -> Any:
@@ -1050,10 +1063,30 @@ def _zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
     return (max(brief_date.year, 1980), brief_date.month, brief_date.day, 0, 0, 0)
 
 
-def _stable_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """Re-zip a package with one timestamp, fixed attributes and a stable member order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        members = {name: src.read(name) for name in src.namelist()}
+def _package_members(doc: DocxDocument) -> dict[str, bytes]:
+    """The package's parts by zip member name, exactly as ``doc.save`` would write them.
+
+    Saving through python-docx deflates every part only for :func:`_stable_zip` to
+    inflate and deflate it again (a fifth of a brief's Word time); these are the
+    steps of docx.opc.package.OpcPackage.save, with a dict in place of the zip."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    class Members(dict):
+        def write(self, pack_uri: Any, blob: bytes) -> None:   # PhysPkgWriter's interface
+            self[pack_uri.membername] = blob
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)
+    return dict(members)
+
+
+def _stable_zip(members: dict[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """Zip a package's members with one timestamp, fixed attributes and a stable member order."""
     first = ("[Content_Types].xml", "_rels/.rels")
     order = [n for n in first if n in members] + sorted(n for n in members if n not in first)
     out = io.BytesIO()

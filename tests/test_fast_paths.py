@@ -1,0 +1,62 @@
+"""The shortcuts taken for speed give the same briefs as the long way round.
+
+Fitting a brief measures its PDF; when no PDF is wanted the pages are only laid out
+and counted.  The PDF writer takes each font's coverage from reportlab's own cmap
+instead of reading the file again.  The batch manifest is written one entry a line.
+None of this may change what a reader gets.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+import briefgen
+from briefgen.composer import compose_detailed
+from briefgen.spec import BriefSpec
+from briefgen.writers.pdf import count_pages, render
+
+
+@pytest.mark.parametrize("region,length,lang", [("suqian", "standard", "en"), ("suqian", "short", "zh")])
+def test_word_file_is_the_same_with_or_without_a_pdf(region, length, lang):
+    # Both briefs come near their page budget, so fitting them measures the layout:
+    # once by rendering the PDF that is kept, once by counting pages only.
+    assert compose_detailed(BriefSpec(region, length=length, lang=lang), briefgen.load_library()).pdf
+    alone = briefgen.make_all(region, length=length, lang=lang, formats=("docx",))
+    with_pdf = briefgen.make_all(region, length=length, lang=lang, formats=("pdf", "docx"))
+    assert alone["docx"] == with_pdf["docx"]
+
+
+@pytest.mark.parametrize("region,length,lang", [("suqian", "full", "en"), ("ningbo", "standard", "zh"),
+                                                ("zhengzhou", "short", "en")])
+def test_counting_pages_agrees_with_the_rendered_pdf(library, region, length, lang):
+    brief = compose_detailed(BriefSpec(region, length=length, lang=lang), library).brief
+    pages = len(PdfReader(io.BytesIO(render(brief))).pages)
+    assert count_pages(brief) == pages
+
+
+def test_coverage_taken_from_reportlab_matches_the_font_files():
+    from fontTools.ttLib import TTFont
+
+    from briefgen.fonts import coverage, font_set
+    from briefgen.writers.pdf import _faces
+
+    _faces(None, None)                  # registers the faces and records their coverage
+    fonts = font_set()
+    for font in (fonts.latin, fonts.cjk):
+        cmap = TTFont(str(font.path), fontNumber=font.index, lazy=True).getBestCmap()
+        assert coverage(font) == frozenset(cmap)
+
+
+def test_manifest_is_json_with_one_file_a_line(tmp_path):
+    plan = {"edition": "e", "briefs": [{"regions": ["suqian"], "lengths": ["short"],
+                                        "audiences": ["government", "industry"], "formats": ["md"]}]}
+    report = briefgen.batch(plan, tmp_path, jobs=1)
+    text = report.manifest.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert len(data["files"]) == 2
+    lines = text.splitlines()
+    for entry in data["files"]:
+        assert "    " + json.dumps(entry, ensure_ascii=False) in {line.rstrip(",") for line in lines}
