@@ -10,7 +10,7 @@ that contains ``<b>``, ``{{ }}`` or ``&`` is shown literally everywhere.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterator, Union
 

@@ -1,7 +1,6 @@
 """Shared fixtures: a reproducible clock, the built-in library, and a scratch content folder."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 

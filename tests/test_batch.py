@@ -21,7 +21,7 @@ import pytest
 import briefgen
 from briefgen.runner import (MANIFEST, BatchReport, changed_since, content_hashes, load_plan,
                             parse_shard, run_batch, shard_jobs)
-from briefgen.cli import main
+from helpers import run_cli
 from briefgen.errors import UsageError
 from briefgen.library import load_library
 from briefgen.output import TEMP_PREFIX
@@ -41,15 +41,7 @@ def write_plan(folder: Path, text: str, name: str = "plan.toml") -> Path:
     return path
 
 
-def cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in this process: (exit status, stdout, stderr)."""
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as e:
-        code = e.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+cli = run_cli
 
 
 def files_in(folder: Path) -> dict[str, int]:

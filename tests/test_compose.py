@@ -6,7 +6,7 @@ import re
 import pytest
 
 from briefgen.composer import compose_detailed
-from briefgen.document import (BulletList, Callout, Citation, Figure, Heading, NumberedList, Paragraph,
+from briefgen.document import (BulletList, Callout, Citation, Figure, NumberedList, Paragraph,
                                References, Table)
 from briefgen.errors import UsageError
 from briefgen.spec import BriefSpec

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import docx
 import pypdf
+from helpers import pdf_outline
 import pytest
 import yaml
 from fontTools.ttLib import TTFont
@@ -113,18 +114,7 @@ def uris(r: pypdf.PdfReader) -> list[str]:
     return found
 
 
-def outline_titles(r: pypdf.PdfReader) -> list[tuple[int, str, int]]:
-    out: list[tuple[int, str, int]] = []
-
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((level, item.title, r.get_destination_page_number(item)))
-
-    walk(r.outline, 0)
-    return out
+outline_titles = pdf_outline
 
 
 def fill_colours(content: bytes) -> set[tuple[float, float, float]]:

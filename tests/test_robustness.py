@@ -7,7 +7,6 @@ run may leave half a file, a temporary file, or a manifest that disagrees with t
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import resource
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.cli import main
+from helpers import run_cli
 from briefgen.output import TEMP_PREFIX
 from briefgen.paths import data_dir
 
@@ -51,15 +50,6 @@ BILLION_LAUGHS = "".join(
 )
 
 
-def run_cli(capsys, *args) -> tuple[int, str, str]:
-    """The CLI in this process, as the console script runs it: (status, stdout, stderr)."""
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as e:
-        code = e.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_process(*args, **kw) -> subprocess.CompletedProcess:

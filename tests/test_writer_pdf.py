@@ -7,10 +7,11 @@ import re
 import threading
 
 import pypdf
+from helpers import pdf_outline
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefgen.document import (Brief, Heading, Paragraph, References, Table, Text, text)
+from briefgen.document import (Brief, Heading, Paragraph, References, Table, text)
 from briefgen.errors import BriefgenError
 from briefgen.fonts import font_set
 from briefgen.style import HouseStyle
@@ -39,19 +40,7 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def outline(r: pypdf.PdfReader) -> list[tuple[int, str, int]]:
-    """(level, title, page index) for every outline entry, depth first."""
-    out: list[tuple[int, str, int]] = []
-
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((level, item.title, r.get_destination_page_number(item)))
-
-    walk(r.outline, 0)
-    return out
+outline = pdf_outline
 
 
 # --------------------------------------------------------------------------- text

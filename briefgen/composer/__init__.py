@@ -402,7 +402,6 @@ class _Composer:
                                                              n_sources)),))]
         if self.spec.audience == "research" and findings:
             rows = []
-            kinds = {}
             for f in findings[: self.budget.evidence_rows]:
                 rows.append(((Text(self.prose(f.text(self.lang))),), (Text(self.theme(f.theme)),),
                              (Text(self.w.finding_kind(f.kind)),), (self.cite(f),)))

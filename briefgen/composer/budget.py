@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from ..document import (Brief, BulletList, Callout, Figure, Heading, NumberedList, Paragraph,
-                        References, Table, TableOfContents, block_text, plain)
+                        References, Table, TableOfContents, plain)
 from ..spec import PAGE_BUDGET
 
 

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 from ..errors import ContentError, UsageError
 from ..paths import data_dir
 from . import loader
-from .model import (AUDIENCES, Case, Finding, Indicator, Recommendation, Region, Source, Theme)
+from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
 from .units import Unit, format_value
 
 __all__ = ["Library", "load_library", "KINDS"]

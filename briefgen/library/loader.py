@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import yaml
 
 from . import model as m
-from .periods import GRAMMAR, parse as parse_period
+from .periods import parse as parse_period
 from .units import QUALIFIERS, Unit
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

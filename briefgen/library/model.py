@@ -5,7 +5,7 @@ problems found later can still point the user at the line to fix.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .periods import Period
 from .units import Unit
