@@ -164,7 +164,10 @@ class _Composer:
         return Brief(self.meta(), tuple(blocks))
 
     def meta(self) -> BriefMeta:
-        top = [self.lib.themes[t].short(self.lang) for t in (self.choice.themes or tuple(self.gaps))[:3]]
+        # The title names the gaps in this brief's order (education puts talent first),
+        # keeping to those the benchmark can answer when there is one.
+        answered = [t for t in self.gaps if t in self.choice.themes] or self.gaps
+        top = [self.lib.themes[t].short(self.lang) for t in answered[:3]]
         title = self.w.title(self.name(self.spec.region), self.name(self.choice.region), top)
         date = self.spec.edition
         number = "-".join(["BG", self.spec.region.upper(), (self.choice.region or "SIT").upper(),
