@@ -709,6 +709,14 @@ def _chart_xobject(chart, style: HouseStyle, width_in: float) -> tuple[object, i
     return xobj, img.width, img.height
 
 
+def _png_size(chart, style: HouseStyle, width_in: float) -> tuple[int, int]:
+    """Pixel width and height of the chart's PNG, read from its header (IHDR)."""
+    from ..charts import render_png
+
+    png = render_png(chart, style, width_in=width_in)
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 @functools.lru_cache(maxsize=1)
 def _image_class():
     from reportlab.platypus import Flowable
@@ -751,7 +759,12 @@ def _figure(ctx: _Context, block: Figure) -> list:
     body = ctx.style.body_size
     parts: list = []
     if block.chart.bars:            # a chart with no data is no chart: keep caption and source
-        xobj, w_px, h_px = _chart_xobject(block.chart, ctx.style, round(ctx.frame_width / 72, 3))
+        width_in = round(ctx.frame_width / 72, 3)
+        if ctx.measure:
+            # Counting pages needs only the image's size, not its compressed stream.
+            xobj, (w_px, h_px) = None, _png_size(block.chart, ctx.style, width_in)
+        else:
+            xobj, w_px, h_px = _chart_xobject(block.chart, ctx.style, width_in)
         width = ctx.frame_width
         parts.append(_image_class()(xobj, width, width * h_px / w_px, block.alt_text))
     if block.caption:
