@@ -1,10 +1,18 @@
 """Shared fixtures: a reproducible clock, the built-in library, and a scratch content folder."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property-based tests draw the same examples every run, so a red run
+# always means a change broke something (locally they keep exploring).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from briefgen.paths import data_dir
 
