@@ -694,6 +694,16 @@ def _text_run(text: str, rpr: Any) -> Any:
     return r
 
 
+def _cleared_paragraph(part: Any, style_id: str) -> Any:
+    """The first paragraph of a header or footer, emptied, unlinked and styled, ready to fill."""
+    part.is_linked_to_previous = False
+    p = part.paragraphs[0]._p
+    for child in list(p):
+        p.remove(child)
+    p.style = style_id
+    return p
+
+
 def _header_footer(doc: DocxDocument, house: HouseStyle, lang: str, ids: dict[str, str],
                    own: bool) -> None:
     """Organisation name in the header, "Page N of M" in the footer, unless the template has its own."""
@@ -701,11 +711,7 @@ def _header_footer(doc: DocxDocument, house: HouseStyle, lang: str, ids: dict[st
     rpr = _run_rpr(house, lang)
     header = section.header
     if own or header.is_linked_to_previous:
-        header.is_linked_to_previous = False
-        p = header.paragraphs[0]._p
-        for child in list(p):
-            p.remove(child)
-        p.style = ids["Header"]
+        p = _cleared_paragraph(header, ids["Header"])
         p.append(_text_run(house.organisation_for(lang), rpr))
         if house.logo is not None:
             from docx.shared import Cm
@@ -717,11 +723,7 @@ def _header_footer(doc: DocxDocument, house: HouseStyle, lang: str, ids: dict[st
                 raise BriefgenError(f"logo {str(house.logo)!r} cannot be used: {exc}") from exc
     footer = section.footer
     if own or footer.is_linked_to_previous:
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]._p
-        for child in list(p):
-            p.remove(child)
-        p.style = ids["Footer"]
+        p = _cleared_paragraph(footer, ids["Footer"])
         before, middle, after = _FOOTER_TEXT.get(lang, _FOOTER_TEXT["en"])
         p.append(_text_run(before, rpr))
         for r in _field("PAGE", "1", rpr):
