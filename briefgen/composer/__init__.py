@@ -204,7 +204,7 @@ class _Composer:
             items.insert(2, self.sentence(problems[1].text(self.lang), problems[1]))
             self.in_key_messages.add(problems[1].id)
         if not items:
-            items.append((Text(self.w.no_gaps(self.name(self.spec.region))),))
+            items.append((Text(self.w.thin_content(self.name(self.spec.region))),))
         return [Callout(self.w.heading("key_messages"), tuple(items[: self.budget.key_messages]))]
 
     def _headline_finding(self) -> Finding | None:
@@ -414,6 +414,9 @@ class _Composer:
 
     def missing_data(self) -> list[Block]:
         covered = {i.theme for i in self.lib.indicators.values() if i.region == self.spec.region}
+        if not covered:
+            return [Heading(1, self.w.heading("missing")),
+                    Paragraph((Text(self.w.no_figures(self.name(self.spec.region))),))]
         missing = [t for t in self.gaps[: max(self.budget.gap_themes, 3)] if t not in covered]
         if not missing:
             return []
