@@ -162,3 +162,11 @@ def test_situation_brief_when_no_benchmark_fits(library):
     assert result.spec.benchmark is None
     assert "situation brief" in result.brief.text()
     assert not result.brief.meta.title.startswith("Lessons")
+
+
+def test_a_region_the_sources_barely_mention_says_so(library):
+    brief = _brief(library, region="mexico").brief
+    text = brief.text()
+    assert "The sources say little about Mexico" in text
+    assert "The sources publish no figures for Mexico at all" in text
+    assert "figures above" not in text
