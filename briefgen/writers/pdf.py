@@ -160,7 +160,9 @@ class _Context:
     frame_width: float
     #: Lay the pages out only: nothing is drawn or saved, and ``pages`` gets the count.
     measure: bool = False
-    pages: int = 0
+    pages: int = 0        # set when the canvas is saved
+    #: Pages filled, the last one in part (3.4 = three and 40% of the fourth), set by _render.
+    filled: float = 0.0
 
     def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
         """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
@@ -422,6 +424,17 @@ def _paragraph_class():
         balanced = False
 
         def wrap(self, avail_width, avail_height):
+            # The lines depend on the width alone, and platypus asks again and again
+            # (keep-with-next groups, then the frame): break them once per width.
+            memo = self.__dict__.get("_memo")
+            if memo is not None and memo[0] == avail_width:
+                _, result, self.width, self.height, self.blPara, self._wrapWidths = memo
+                return result
+            result = self._wrap(avail_width, avail_height)
+            self._memo = (avail_width, result, self.width, self.height, self.blPara, self._wrapWidths)
+            return result
+
+        def _wrap(self, avail_width, avail_height):
             width, height = super().wrap(avail_width, avail_height)
             if not self.balanced or len(getattr(self.blPara, "lines", ())) < 2:
                 return width, height
@@ -471,7 +484,7 @@ def _paragraph_class():
 
 
 def _measuring(canv) -> bool:
-    """Whether ``canv`` only lays pages out (count_pages), so flowables need not draw."""
+    """Whether ``canv`` only lays pages out (layout(draw=False)), so flowables need not draw."""
     ctx = getattr(canv, "_brief_ctx", None)
     return bool(ctx is not None and ctx.measure)
 
@@ -895,11 +908,10 @@ def _canvas_class():
             self._startPage()
 
         def save(self):
-            total = len(self._held)
+            total = self._brief_ctx.pages = len(self._held)
             if self._brief_ctx.measure:
                 # Fonts subset, pages compressed, objects serialised: a third of a render,
                 # none of which changes the page count.
-                self._brief_ctx.pages = total
                 return
             for state in self._held:
                 self.__dict__.update(state)
@@ -987,14 +999,24 @@ def render(brief: Brief, style: HouseStyle = DEFAULT_STYLE) -> bytes:
         return _render(brief, style)[1].getvalue()
 
 
-def count_pages(brief: Brief, style: HouseStyle = DEFAULT_STYLE) -> int:
-    """The pages ``brief`` fills as a PDF, laid out exactly as :func:`render` lays it out.
+@dataclass(frozen=True)
+class Layout:
+    """What laying a brief out found: its pages, how full, and the file if drawn."""
 
-    For fitting a brief to its page budget when no PDF is wanted (Word, Markdown or
-    HTML output): the layout is the same, but nothing is drawn, subset or compressed,
-    which roughly halves the cost."""
+    pages: int
+    #: Pages filled, the last one counted by the share of its frame used (3.4 = three and 40%).
+    filled: float
+    pdf: bytes | None
+
+
+def layout(brief: Brief, style: HouseStyle = DEFAULT_STYLE, *, draw: bool = True) -> Layout:
+    """Lay ``brief`` out as :func:`render` does and say how many pages it fills.
+
+    With ``draw`` the PDF is finished and returned too, so a brief measured
+    against its page budget need not be rendered a second time."""
     with _BUILD_LOCK:
-        return _render(brief, style, measure=True)[0].pages
+        ctx, out = _render(brief, style, measure=not draw)
+    return Layout(ctx.pages, ctx.filled, out.getvalue() if draw else None)
 
 
 def _render(brief: Brief, style: HouseStyle, measure: bool = False) -> tuple[_Context, io.BytesIO]:
@@ -1046,6 +1068,8 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False) -> tuple[_Co
     for index, block in enumerate(brief.blocks):
         story.extend(_block(ctx, block, index))
     doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx))
+    last = doc.frame
+    ctx.filled = ctx.pages - 1 + (last._y2 - last._y) / last._height
     return ctx, out
 
 
@@ -1096,10 +1120,3 @@ def _doc_class():
             self.canv.addOutlineEntry(flowable.outline_text, key, level=level, closed=False)
 
     return BriefDocTemplate
-
-
-def page_count(data: bytes) -> int:
-    """The number of pages in a PDF this writer made (page objects are never compressed)."""
-    import re
-
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
