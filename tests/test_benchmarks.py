@@ -28,3 +28,13 @@ def test_unknown_section_is_one_clear_error():
     assert result.returncode == 2
     assert "unknown section speed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_calibration_script_reports_the_estimate_and_the_fill():
+    script = SCRIPT.with_name("calibrate.py")
+    result = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "en:" in result.stdout and "zh:" in result.stdout
+    assert "refitted weights" in result.stdout
+    assert "How full the final briefs are" in result.stdout

@@ -2,7 +2,8 @@
 
 The sweep renders each brief as PDF and checks what a reader would notice: the
 page budget, no heading standing empty, every citation mark resolving to a
-source, and a title that names the region.
+source, a title that names the region, and no brief that gave up content while
+leaving half a page or more of its budget empty.
 """
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import itertools
 import pytest
 from pypdf import PdfReader
 
-from briefgen.composer import compose_detailed
+from briefgen.composer import _Composer, compose_detailed
+from briefgen.composer.budget import budget_for
+from briefgen.composer.narrative import phrases
 from briefgen.document import Heading, References
 from briefgen.spec import AUDIENCES, LANGS, LENGTHS, PAGE_BUDGET, BriefSpec
-from briefgen.writers import render
+from briefgen.style import DEFAULT_STYLE
+from briefgen.writers.pdf import layout
 
 from test_compose import citations
 
@@ -31,7 +35,8 @@ def test_every_brief_of_a_region(library, region):
     problems = []
     for audience, length, lang in itertools.product(AUDIENCES, LENGTHS, LANGS):
         label = f"{region}/{audience}/{length}/{lang}"
-        brief = compose_detailed(BriefSpec(region, audience=audience, length=length, lang=lang), library).brief
+        result = compose_detailed(BriefSpec(region, audience=audience, length=length, lang=lang), library)
+        brief = result.brief
         name = library.regions[region].name(lang)
         if name not in brief.meta.title:
             problems.append(f"{label}: title {brief.meta.title!r} does not name the region")
@@ -46,9 +51,15 @@ def test_every_brief_of_a_region(library, region):
         unresolved = {c.number for c in citations(brief)} - refs
         if unresolved:
             problems.append(f"{label}: citation marks {sorted(unresolved)} resolve to no source")
-        pages = len(PdfReader(io.BytesIO(render(brief, "pdf"))).pages)
+        measured = layout(brief)
+        pages = len(PdfReader(io.BytesIO(measured.pdf)).pages)
         if pages > PAGE_BUDGET[length]:
             problems.append(f"{label}: {pages} pages, over the {PAGE_BUDGET[length]}-page budget")
+        uncut = _Composer(result.spec, library, phrases(lang, None), result.benchmark,
+                          budget_for(length, audience), DEFAULT_STYLE).brief()
+        if uncut != brief and measured.filled < PAGE_BUDGET[length] - 0.5:
+            problems.append(f"{label}: content was cut, yet only {measured.filled:.2f} of "
+                            f"{PAGE_BUDGET[length]} pages are used")
     assert problems == []
 
 
@@ -56,5 +67,5 @@ def test_full_is_longer_than_standard_for_a_rich_region(library):
     pages = {}
     for length in ("standard", "full"):
         brief = compose_detailed(BriefSpec("ningbo", length=length), library).brief
-        pages[length] = len(PdfReader(io.BytesIO(render(brief, "pdf"))).pages)
+        pages[length] = len(PdfReader(io.BytesIO(layout(brief).pdf)).pages)
     assert pages["full"] > pages["standard"]

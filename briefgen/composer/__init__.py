@@ -51,11 +51,12 @@ def compose_detailed(spec: BriefSpec, library: Library, *, templates: str | None
     """Compose, then fit the brief to its page budget.
 
     The estimate (budget.py) shrinks the budget quickly; a brief whose estimate
-    comes near the budget is then rendered as PDF with the house style and
+    comes near the budget is then laid out as a PDF with the house style and
     measured, because only the real layout can promise "nothing overflows".
-    With ``keep_pdf`` false (no PDF wanted) the pages are only laid out and
-    counted, which costs about half as much; the brief is the same either way."""
-    from ..writers.pdf import count_pages, page_count, render as render_pdf
+    With ``keep_pdf`` the measured PDF is kept for the caller; without it the
+    pages are only laid out, which costs about half as much.  Either way the
+    brief is the same."""
+    from ..writers.pdf import layout
 
     spec = spec.resolve(library)
     if spec.as_of:
@@ -64,18 +65,21 @@ def compose_detailed(spec: BriefSpec, library: Library, *, templates: str | None
     spec = replace(spec, benchmark=choice.region)
     words = phrases(spec.lang, templates)
     budget = budget_for(spec.length, spec.audience)
+    ceiling = budget.pages - SAFETY_PAGES       # the estimate a brief may reach
     while True:
         brief = _Composer(spec, library, words, choice, budget, style).brief()
         estimate = estimate_pages(brief, spec.lang)
-        if estimate > budget.pages - SAFETY_PAGES and budget.can_shrink():
+        if estimate > ceiling and budget.can_shrink():
             budget = budget.shrink()
             continue
         if estimate <= budget.pages - CERTAIN_PAGES:
             return ComposeResult(brief, spec, choice)
-        pdf = render_pdf(brief, style) if keep_pdf else None
-        pages = page_count(pdf) if pdf is not None else count_pages(brief, style)
-        if pages <= budget.pages or not budget.can_shrink():
-            return ComposeResult(brief, spec, choice, pdf)
+        measured = layout(brief, style, draw=keep_pdf)
+        if measured.pages <= budget.pages or not budget.can_shrink():
+            return ComposeResult(brief, spec, choice, measured.pdf)
+        # The estimate was short by (filled - estimate) for this brief: cut that much
+        # more in one go rather than measuring after every step.
+        ceiling = min(ceiling, estimate - (measured.filled - budget.pages) - SAFETY_PAGES)
         budget = budget.shrink()
 
 
