@@ -7,7 +7,7 @@ half-written PDF and never clobbers a good file with a broken one.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import BriefgenError, UsageError
@@ -24,9 +24,16 @@ def write_atomic(path: Path, data: bytes) -> Path:
         raise BriefgenError(f"cannot create folder {folder}: {e.strerror}; choose another -o") from None
     if path.is_dir():
         raise BriefgenError(f"cannot write {path}: it is a folder; give a file name or a different folder")
-    tmp = None
+    # The name is chosen before the file exists, so a Ctrl-C landing anywhere
+    # (even between the file's creation and the return of the call that made it)
+    # finds it in ``tmp`` and the ``finally`` removes it.
+    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{path.suffix}"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=folder)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            tmp = None                  # someone else's file, by a 1-in-2**48 chance: leave it
+            raise
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -373,6 +373,22 @@ def test_interrupted_make_leaves_no_partial_file(sig, tmp_path, whole_brief):
         assert path.read_bytes() == whole_brief[path.suffix], path.name
 
 
+def test_interrupt_just_as_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """Ctrl-C lands after the temporary file exists but before the call that made it returns."""
+    real_open = os.open
+
+    def created_then_interrupted(path, flags, mode=0o777, **kwargs):
+        fd = real_open(path, flags, mode, **kwargs)
+        os.close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", created_then_interrupted)
+    code, out, err = run_cli(capsys, "make", "-r", "suqian", "-f", "md", "--content", CONTENT,
+                             "-o", tmp_path / "brief.md")
+    assert code == 130 and err.strip() == "briefgen: interrupted; no partial files were left"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_interrupt_inside_a_write_keeps_the_old_file(tmp_path, monkeypatch, capsys):
     """Ctrl-C at the worst moment, mid-write: the previous file stays, the temporary file goes."""
     target = tmp_path / "brief.md"
