@@ -117,7 +117,9 @@ def test_chinese_reads_as_chinese(library):
     # (the source list follows GB/T 7714, whose punctuation is half-width by design)
     text = re.sub(r"\[\d+(, [^\]]*)?\]", "", brief.text().split("\n参考文献\n")[0])
     assert "宿迁可向杭州借鉴什么" in brief.meta.title
-    assert "40 亿元" in text
+    assert "超过40亿元" in text
+    # figures sit against their Chinese units: no "40 亿元" (captions keep "表1 宿迁…")
+    assert not re.search(r"(?<![表图\d])\d+ [\u4e00-\u9fff]", text)
     # no space between two Chinese characters, and no half-width comma after a Chinese character
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text)
     assert not re.search(r"[\u4e00-\u9fff],", text)

@@ -51,7 +51,9 @@ def format_value(value: str, unit: Unit, qualifier: str, lang: str) -> str:
     """One figure, qualifier included, as a reader of ``lang`` expects it."""
     q = _QUALIFIER_WORDS[lang].get(qualifier, "")
     if lang == "zh":
-        sep = "" if unit.unit in {"%", "个百分点"} else " "
+        # Chinese sets a number against a Chinese unit with no space (40亿元, 25%);
+        # a Latin unit a user adds (TEU) keeps one.
+        sep = " " if unit.unit[:1].isascii() and unit.unit[:1].isalpha() else ""
         return f"{q}{value}{sep}{unit.unit}"
     amount = Decimal(value) * unit.factor
     if unit.base in _CURRENCY:
