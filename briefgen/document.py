@@ -184,7 +184,7 @@ class BriefMeta:
     author: str             # the publishing organisation
     subject: str
     keywords: tuple[str, ...]
-    brief_id: str           # e.g. "BG-SUQIAN-HANGZHOU-GOV-STD-EN-2026-11"
+    brief_id: str           # e.g. "BG-SUQIAN-HANGZHOU-GOV-STD-EN-202611"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def sample_brief(lang: str = "en", *, hostile: str = "") -> Brief:
         title="宿迁可向杭州借鉴什么：以品牌和人才补齐跨境电商短板" if zh else
               "Lessons for Suqian from Hangzhou: close the brand and talent gaps",
         subtitle="政策简报 · 面向政府部门" if zh else "Policy brief for government",
-        edition="2026年11月 · 第 BG-1 号" if zh else "November 2026 · Brief BG-1",
+        edition="2026年11月 · 简报编号 BG-1" if zh else "November 2026 · Brief BG-1",
         lang=lang,
         date=date(2026, 11, 23),
         author="briefgen",

@@ -83,6 +83,10 @@ def compose_detailed(spec: BriefSpec, library: Library, *, templates: str | None
         budget = budget.shrink()
 
 
+#: Brief numbers: BG-SUQIAN-HANGZHOU-GOV-STD-EN-202611.
+_LENGTH_CODES = {"short": "SHT", "standard": "STD", "full": "FUL"}
+
+
 # English prose written by curators sometimes keeps a figure in its Chinese unit
 # ("720亿元"); English briefs convert those exactly, like the tables do.
 _FIGURE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿美元|万美元)")
@@ -175,7 +179,7 @@ class _Composer:
         title = self.w.title(self.name(self.spec.region), self.name(self.choice.region), top)
         date = self.spec.edition
         number = "-".join(["BG", self.spec.region.upper(), (self.choice.region or "SIT").upper(),
-                           self.spec.audience[:3].upper(), self.spec.length[:3].upper(),
+                           self.spec.audience[:3].upper(), _LENGTH_CODES[self.spec.length],
                            self.lang.upper(), date.strftime("%Y%m")])
         keywords = [self.name(self.spec.region)] + ([self.name(self.choice.region)] if self.choice.region else [])
         keywords += [self.theme(t) for t in self.gaps[:4]]
