@@ -226,6 +226,24 @@ def test_pdffonts_reports_every_font_embedded(standard):
             assert row.split()[-5] == "yes", row
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext not installed")
+def test_chinese_paragraphs_are_justified_to_a_straight_right_edge(standard, tmp_path):
+    # Chinese is set justified: every line of a paragraph but the last ends at the margin.
+    bbox = tmp_path / "page1.html"
+    subprocess.run(["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(standard["zh"]["pdf"]), str(bbox)],
+                   check=True)
+    page = bbox.read_text(encoding="utf-8")
+    lines = [(float(x_max), "".join(re.findall(r">([^<]+)</word>", body)))
+             for x_max, body in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>(.*?)</line>',
+                                           page, re.S)]
+    start = next(i for i, (_, text) in enumerate(lines) if text.startswith("宿迁是江苏省"))
+    paragraph = lines[start:start + 5]          # the profile paragraph runs to seven lines
+    edges = [x for x, _ in paragraph]
+    assert max(edges) - min(edges) < 0.5, paragraph
+    text = pypdf.PdfReader(standard["zh"]["pdf"]).pages[0].extract_text()
+    assert "宿迁是江苏省地级市" in text                 # spacing the characters splits no words
+
+
 _CMAPS: dict[FontFile, set[int]] = {}
 
 

@@ -356,9 +356,33 @@ def _cjk_break(chars: list, start: int, overflow: int) -> int:
     return max(overflow, start + 1)      # e.g. a URL wider than the column
 
 
-def _cjk_lines(frags, max_widths, calc_bounds: bool):
+def _cjk_line(chars: list, max_width: float, line_width: float, line_break: bool, calc_bounds: bool,
+              justify: bool):
+    """One line for reportlab, set up so a justified paragraph fills the measure.
+
+    Chinese has no spaces to stretch, so reportlab leaves justified CJK lines ragged.
+    Here the line counts one "word" per character; reportlab then asks for word
+    spacing of (slack / gaps), which _cjk_text_class turns into character spacing.
+    A line whose slack would visibly letter-space it (a long Latin word pushed to
+    the next line) stays ragged instead."""
+    from reportlab.platypus.paragraph import makeCJKParaLine
+
+    line = makeCJKParaLine(chars, max_width, line_width, max_width - line_width, line_break, calc_bounds)
+    if not justify or line_break:
+        return line
+    glyphs = sum(1 for u in chars if u != "")
+    nbsp = sum(1 for u in chars if u == "\u00a0")
+    font_size = max((u.frag.fontSize for u in chars), default=10)
+    if glyphs > 1 and 0 < line.extraSpace / (glyphs - 1) <= 0.12 * font_size:
+        line.wordCount = glyphs - nbsp   # reportlab adds the no-break spaces back
+    else:
+        line.extraSpace = 0              # set flush left: nothing to spread
+    return line
+
+
+def _cjk_lines(frags, max_widths, calc_bounds: bool, justify: bool = False):
     """reportlab's cjkFragSplit with Chinese line-breaking rules (see _cjk_break)."""
-    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+    from reportlab.platypus.paragraph import ParaLines, cjkU
     from reportlab.rl_config import _FUZZ
 
     chars = []
@@ -393,8 +417,7 @@ def _cjk_lines(frags, max_widths, calc_bounds: bool):
         while end > start + 1 and _is_space(chars[end - 1]):
             end -= 1                     # trailing spaces take no room and are not drawn
         line_width = sum(width(c, max_width) for c in chars[start:end])
-        lines.append(makeCJKParaLine(chars[start:end], max_width, line_width,
-                                     max_width - line_width, line_break, calc_bounds))
+        lines.append(_cjk_line(chars[start:end], max_width, line_width, line_break, calc_bounds, justify))
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
         start = i = nxt
         while not line_break and start < n and _is_space(chars[start]):
@@ -402,8 +425,7 @@ def _cjk_lines(frags, max_widths, calc_bounds: bool):
         used = 0.0
     if start < n:
         line_width = sum(width(c, max_width) for c in chars[start:])
-        lines.append(makeCJKParaLine(chars[start:], max_width, line_width,
-                                     max_width - line_width, False, calc_bounds))
+        lines.append(_cjk_line(chars[start:], max_width, line_width, False, calc_bounds, justify))
     return ParaLines(kind=1, lines=lines)
 
 
@@ -462,7 +484,18 @@ def _paragraph_class():
             self.height = 0
             _handleBulletWidth(self.bulletText, self.style, maxWidths)
             auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
-            return _cjk_lines(self.frags, maxWidths, auto not in ("", "off"))
+            return _cjk_lines(self.frags, maxWidths, auto not in ("", "off"), self._justified())
+
+        def _justified(self) -> bool:
+            from reportlab.lib.enums import TA_JUSTIFY
+
+            return self.style.alignment == TA_JUSTIFY
+
+        def beginText(self, x, y):  # noqa: N802 (reportlab's name)
+            text = super().beginText(x, y)
+            if self.style.wordWrap == "CJK" and self._justified():
+                text.__class__ = _cjk_text_class()
+            return text
 
         def draw(self):
             if _measuring(self.canv):
@@ -481,6 +514,22 @@ def _paragraph_class():
                 canv.restoreState()
 
     return BriefParagraph
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_text_class():
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    class CJKJustifiedText(PDFTextObject):
+        """Spreads a justified line's slack between characters, not spaces (see _cjk_line)."""
+
+        def setWordSpace(self, wordSpace):  # noqa: N802 (reportlab's name)
+            # Zero word spacing keeps reportlab's own link and underline arithmetic,
+            # which adds word spacing per space, from counting the slack twice.
+            self._wordSpace = 0
+            self.setCharSpace(wordSpace)
+
+    return CJKJustifiedText
 
 
 def _measuring(canv) -> bool:
