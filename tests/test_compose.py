@@ -6,7 +6,7 @@ import re
 import pytest
 
 from briefgen.composer import compose_detailed
-from briefgen.document import (BulletList, Callout, Citation, Figure, NumberedList, Paragraph,
+from briefgen.document import (BulletList, Callout, Citation, Figure, NumberedList, Paragraph, plain,
                                References, Table)
 from briefgen.errors import UsageError
 from briefgen.spec import BriefSpec
@@ -172,3 +172,17 @@ def test_a_region_the_sources_barely_mention_says_so(library):
     assert "The sources say little about Mexico" in text
     assert "The sources publish no figures for Mexico at all" in text
     assert "figures above" not in text
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", ("Henan (2022)", "Periods differ", "Suqian is a city, Henan is a province")),
+    ("zh", ("河南（2022年）", "统计时间不同", "宿迁为城市，河南为省份"))])
+def test_chart_of_unlike_regions_says_so_under_the_chart(library, lang, expected):
+    # Suqian's only comparable figure elsewhere is Henan's: another year, and a province.
+    brief = _brief(library, region="suqian", lang=lang).brief
+    figure = next(b for b in brief.blocks if isinstance(b, Figure))
+    labels = [bar.label for bar in figure.chart.bars]
+    assert expected[0] in labels
+    source = plain(figure.source)
+    for words in expected[1:]:
+        assert words in source

@@ -132,16 +132,19 @@ def _axis_label(ind: Indicator, lang: str) -> str:
     return _display(ind)[1 if lang == "en" else 2]
 
 
-def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
-    sep = " " if not words.source_line().endswith("：") else ""
-    source: list = [Text(words.source_line() + sep)]
+def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str],
+                 levels: str = "") -> tuple:
+    """The chart's source marks, then why its bars are not like for like, where they are not."""
+    zh = words.source_line().endswith("：")
+    source: list = [Text(words.source_line() + ("" if zh else " "))]
     for n, mark in enumerate(dict.fromkeys(cites.cite(i.source, i.section) for i in inds)):
         if n:
             source.append(Text(" "))   # "[1, §3.1] [2, para 1]", not run together
         source.append(mark)
     if notes:
-        source.append(Text(("" if words.source_line().endswith("：") else " ")
-                           + words.chart_periods_note(("；" if words.source_line().endswith("：") else "; ").join(notes))))
+        source.append(Text(("" if zh else " ") + words.chart_periods_note(("；" if zh else "; ").join(notes))))
+    if levels:
+        source.append(Text(("" if zh else " ") + levels))
     return tuple(source)
 
 
@@ -211,9 +214,11 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
         points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
         notes = [] if len({i.period.comparable_key for i in peers}) == 1 else \
             [("；" if lang == "zh" else ", ").join(b.label for b in bars)]
+        kinds = [(lib.regions[i.region].name(lang), lib.regions[i.region].level) for i in peers]
+        levels = words.chart_levels_note(kinds) if len({k for _, k in kinds}) > 1 else ""
         return Figure(chart, words.chart_caption("peers", rname, bname, label),
                       words.chart_alt("peers", rname, bname, label, points),
-                      _source_line(words, cites, peers, notes))
+                      _source_line(words, cites, peers, notes, levels))
 
     # 3. a series over time
     for measure in sorted(mine, key=lambda m: (-len(mine[m]), m)):
