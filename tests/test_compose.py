@@ -186,3 +186,25 @@ def test_chart_of_unlike_regions_says_so_under_the_chart(library, lang, expected
     source = plain(figure.source)
     for words in expected[1:]:
         assert words in source
+
+
+def test_table_never_sets_a_running_total_beside_a_one_year_figure(library):
+    from briefgen.composer.figures import _PERIOD_CLASS, comparison_rows
+    from briefgen.composer.select import choose_benchmark
+
+    for region in library.regions:
+        choice = choose_benchmark(library, region, "government", None)
+        for row in comparison_rows(library, region, choice.region, 40):
+            if row.region and row.benchmark:
+                kinds = {_PERIOD_CLASS[i.period.kind] for i in (row.region, row.benchmark)}
+                assert len(kinds - {"unknown"}) <= 1 and "target" not in kinds, (region, row)
+
+
+@pytest.mark.parametrize("lang,unlike,label", [("en", "no comparable figure", "Cross-border e-commerce exports"),
+                                               ("zh", "无可比数据", "跨境电商出口额")])
+def test_ningbo_exports_are_not_set_beside_hangzhous_ten_year_total(library, lang, unlike, label):
+    brief = _brief(library, region="ningbo", lang=lang).brief
+    table = next(b for b in brief.blocks if isinstance(b, Table))
+    exports = next(row for row in table.rows if label.lower() in plain(row[0]).lower())
+    assert "2024" in plain(exports[1]) and plain(exports[2]) == unlike
+    assert unlike in brief.text().split(plain(table.rows[0][0]))[0].lower()   # the intro explains it

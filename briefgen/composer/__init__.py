@@ -247,19 +247,29 @@ class _Composer:
         if not rows:
             return []
         rname, bname = self.name(self.spec.region), self.name(self.choice.region)
-        blocks: list[Block] = [Heading(1, self.w.heading("situation")),
-                               Paragraph((Text(self.w.situation_intro(rname, bname, len(rows))),))]
+        # A measure a region publishes only as a running total or a target has no
+        # figure comparable to the other's one-year figure: say that, not "not published".
+        measured = {rid: {i.measure for i in self.lib.indicators.values() if i.region == rid and i.measure}
+                    for rid in (self.spec.region, self.choice.region) if rid}
+        sides = (self.spec.region, self.choice.region) if self.choice.region else (self.spec.region,)
         header = tuple(self.w.split("table_header", rname, bname))
-        table_rows = []
+        table_rows, unlike = [], False
         for row in rows:
-            cells = [(Text(row.label(self.lang)),)]
-            for ind in ((row.region, row.benchmark) if self.choice.region else (row.region,)):
-                if ind is None:
+            cells = [(Text(row.label(self.lang, self.lib)),)]
+            for rid, ind in zip(sides, (row.region, row.benchmark)):
+                if ind is None and row.measure and row.measure in measured[rid]:
+                    unlike = True
+                    cells.append((Text(self.w.not_comparable(), italic=True),))
+                elif ind is None:
                     cells.append((Text(self.w.not_published(), italic=True),))
                 else:
                     cells.append((Text(f"{self.figure_text(ind)}{self.paren(ind.period.words(self.lang))} "),
                                   self.cite(ind)))
             table_rows.append(tuple(cells))
+        intro = self.w.situation_intro(rname, bname, len(rows))
+        if unlike:
+            intro += (" " if self.lang == "en" else "") + self.w.situation_unlike()
+        blocks: list[Block] = [Heading(1, self.w.heading("situation")), Paragraph((Text(intro),))]
         widths = (2.2, 1.6, 1.6) if self.choice.region else (2.2, 2.0)
         blocks.append(Table(self.w.table_caption(rname, bname), header, tuple(table_rows), widths,
                             note=(Text(self.w.table_note()),)))

@@ -25,14 +25,37 @@ class ComparisonRow:
     region: Indicator | None
     benchmark: Indicator | None
 
-    def label(self, lang: str) -> str:
-        ind = self.region or self.benchmark
-        return ind.label(lang)
+    def label(self, lang: str, lib: Library) -> str:
+        """The row's name; a row shared by two regions is not named after one of them."""
+        if not (self.region and self.benchmark):
+            return (self.region or self.benchmark).label(lang)
+        for ind in (self.region, self.benchmark):
+            if lib.regions[ind.region].name(lang) not in ind.label(lang):
+                return ind.label(lang)
+        text, name = self.region.label(lang), lib.regions[self.region.region].name(lang)
+        if not text.startswith(name):
+            return text
+        rest = text[len(name):].removeprefix("'s").lstrip(" 的")
+        return rest[:1].upper() + rest[1:] if lang == "en" else rest
+
+
+def _end(ind: Indicator) -> int:
+    """When the figure's period ends, as a day number (an undated figure counts as oldest)."""
+    return ind.period.end.toordinal() if ind.period.end else 0
 
 
 def _latest(indicators: list[Indicator]) -> Indicator:
-    """The most recent figure (an undated one counts as oldest); ties by id for stability."""
-    return max(indicators, key=lambda i: (i.period.end.toordinal() if i.period.end else 0, i.id))
+    """The most recent figure; ties by id for stability."""
+    return max(indicators, key=lambda i: (_end(i), i.id))
+
+
+def _alike(a: Indicator, b: Indicator) -> bool:
+    """Whether two figures of one measure may share a table row: what may share a
+    chart, or the same plain unit (times, days) over periods of the same nature."""
+    if chartable_together(a, b):
+        return True
+    return (a.unit.base is None and a.unit.unit == b.unit.unit
+            and _PERIOD_CLASS[a.period.kind] == _PERIOD_CLASS[b.period.kind] != "target")
 
 
 def _by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
@@ -61,9 +84,13 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
     rows: list[ComparisonRow] = []
     used: set[str] = set()
     for measure in sorted(set(mine) & set(theirs)):
-        a, b = _latest(mine[measure]), _latest(theirs[measure])
-        rows.append(ComparisonRow(measure, a, b))
-        used |= {a.id, b.id}
+        # The newest pair whose periods are alike; a one-year figure never shares a
+        # row with a running total or a target (each then gets a row of its own).
+        pairs = [(a, b) for a in mine[measure] for b in theirs[measure] if _alike(a, b)]
+        if pairs:
+            a, b = max(pairs, key=lambda p: (min(_end(p[0]), _end(p[1])), p[0].id, p[1].id))
+            rows.append(ComparisonRow(measure, a, b))
+            used |= {a.id, b.id}
     cited = _cited(lib, region)
     rank = {iid: n for n, iid in enumerate(cited)}
     # The region's own figures: measured ones (the comparable headline figures) first,
@@ -81,7 +108,8 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
         used.add(ind.id)
         seen_measures.add(key)
     if benchmark:
-        for measure in sorted(set(theirs) - set(mine)):
+        paired_measures = {r.measure for r in rows if r.region and r.benchmark}
+        for measure in sorted(set(theirs) - paired_measures):
             rows.append(ComparisonRow(measure, None, _latest(theirs[measure])))
     paired = [r for r in rows if r.region and r.benchmark]
     region_only = [r for r in rows if r.region and not r.benchmark]
