@@ -208,3 +208,12 @@ def test_ningbo_exports_are_not_set_beside_hangzhous_ten_year_total(library, lan
     exports = next(row for row in table.rows if label.lower() in plain(row[0]).lower())
     assert "2024" in plain(exports[1]) and plain(exports[2]) == unlike
     assert unlike in brief.text().split(plain(table.rows[0][0]))[0].lower()   # the intro explains it
+
+
+def test_chinese_evidence_marks_quote_the_heading_as_the_links_do(library):
+    # Zhengzhou's newspaper headings are two phrases with a space between them;
+    # the evidence list and the linked marks must quote them alike.
+    brief = _brief(library, region="zhengzhou", audience="industry", lang="zh").brief
+    text = brief.text()
+    assert "依据：[1, 枢纽天成 才路待通" in text or "依据：[1, 辉煌起笔 突围在即" in text
+    assert "枢纽天成才路待通" not in text and "辉煌起笔突围在即" not in text

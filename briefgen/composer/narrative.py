@@ -27,11 +27,17 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])|(?<=[\u3000-\u303f\
 _lock = threading.Lock()
 
 
+_CITATION = re.compile(r"(\[[^\[\]]*\])")
+
+
 def tidy(text: str, lang: str) -> str:
-    """Collapse template whitespace; in Chinese, no spaces next to Chinese characters."""
+    """Collapse template whitespace; in Chinese, no spaces next to Chinese characters,
+    except inside a citation mark, which quotes the source's heading as printed
+    ("[1, 枢纽天成 才路待通, 第3段]", as in the marks the writers link)."""
     text = " ".join(str(text).split())
     if lang == "zh":
-        text = _SPACE_NEAR_CJK.sub("", text)
+        text = "".join(part if n % 2 else _SPACE_NEAR_CJK.sub("", part)
+                       for n, part in enumerate(_CITATION.split(text)))
     return text
 
 
