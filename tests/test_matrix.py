@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from briefgen.composer import _Composer, compose_detailed
 from briefgen.composer.budget import budget_for
 from briefgen.composer.narrative import phrases
-from briefgen.document import Heading, References
+from briefgen.document import Heading, References, Table
 from briefgen.spec import AUDIENCES, LANGS, LENGTHS, PAGE_BUDGET, BriefSpec
 from briefgen.style import DEFAULT_STYLE
 from briefgen.writers.pdf import layout
@@ -33,6 +33,7 @@ def _regions():
 @pytest.mark.parametrize("region", _regions())
 def test_every_brief_of_a_region(library, region):
     problems = []
+    has_problems = any(f.region == region and f.kind == "problem" for f in library.findings.values())
     for audience, length, lang in itertools.product(AUDIENCES, LENGTHS, LANGS):
         label = f"{region}/{audience}/{length}/{lang}"
         result = compose_detailed(BriefSpec(region, audience=audience, length=length, lang=lang), library)
@@ -47,6 +48,10 @@ def test_every_brief_of_a_region(library, region):
                 if nxt is None or (isinstance(nxt, Heading) and nxt.level <= block.level) \
                         or isinstance(nxt, References):
                     problems.append(f"{label}: heading {block.text!r} stands empty")
+        if any(isinstance(b, Table) and not b.rows for b in blocks):
+            problems.append(f"{label}: a table with no rows")
+        if has_problems and ("record no specific problems" in brief.text() or "未具体指出" in brief.text()):
+            problems.append(f"{label}: says the sources record no problems, but they do")
         refs = {r.number for b in blocks if isinstance(b, References) for r in b.items}
         unresolved = {c.number for c in citations(brief)} - refs
         if unresolved:

@@ -284,11 +284,17 @@ class _Composer:
 
     def gap_sections(self) -> list[Block]:
         blocks: list[Block] = [Heading(1, self.w.heading("gaps"))]
-        shown = 0
-        for tid in self.gaps[: self.budget.gap_themes]:
+        shown, said_above = 0, []
+        # Themes in gap order, skipping those with nothing to say (an education brief
+        # puts talent first even where the sources record no talent problem).
+        for tid in self.gaps:
+            if shown + len(said_above) >= self.budget.gap_themes:
+                break
             problems = select.findings_for(self.lib, self.spec.region, ("problem",), tid)
             if self.spec.length == "short":
                 # A short brief cannot afford to say the same thing twice.
+                if problems and all(f.id in self.in_key_messages for f in problems):
+                    said_above.append(self.theme(tid))
                 problems = [f for f in problems if f.id not in self.in_key_messages]
             problems = problems[: self.budget.findings_per_theme]
             if not problems:
@@ -303,7 +309,9 @@ class _Composer:
                                 + (" " if self.lang == "en" else ""), bold=True)
                     blocks.append(Paragraph((lead, *self.sentence(f.text(self.lang), f))))
             shown += 1
-        if not shown:
+        if not shown and said_above:
+            blocks.append(Paragraph((Text(self.w.gaps_in_key_messages(self.name(self.spec.region), said_above)),)))
+        elif not shown:
             blocks.append(Paragraph((Text(self.w.no_gaps(self.name(self.spec.region))),)))
         if self.spec.length == "full":
             strengths = select.findings_for(self.lib, self.spec.region, ("strength", "trend", "result"))
@@ -421,7 +429,7 @@ class _Composer:
                                Paragraph((Text(self.w.method(self.name(rid), self.name(self.choice.region),
                                                              len(findings), len(self.bench_cases), n_ind,
                                                              n_sources)),))]
-        if self.spec.audience == "research" and findings:
+        if self.spec.audience == "research" and findings[: self.budget.evidence_rows]:
             rows = []
             for f in findings[: self.budget.evidence_rows]:
                 rows.append(((Text(self.prose(f.text(self.lang))),), (Text(self.theme(f.theme)),),

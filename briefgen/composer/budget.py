@@ -48,7 +48,9 @@ class Budget:
                      ("table_rows", 5), ("key_messages", 4), ("ahead", 0), ("gap_themes", 2),
                      ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
                      ("chart", False), ("profile", False), ("table_rows", 3), ("key_messages", 3),
-                     ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3))
+                     ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3),
+                     # last resorts, for a region whose every section has something to say
+                     ("table_rows", 2), ("recommendations", 2))
 
     def can_shrink(self) -> bool:
         return self.shrink() != self
