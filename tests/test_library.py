@@ -157,3 +157,30 @@ def test_as_of_drops_later_figures(library):
     old = library.as_of(date(2020, 12, 31))
     assert all(not i.period.end or i.period.end <= date(2020, 12, 31) for i in old.indicators.values())
     assert len(old.indicators) < len(library.indicators)
+
+
+@pytest.mark.parametrize("text,en,zh", [
+    ("2024", "2024", "2024年"),
+    ("2016-2018", "2016–2018", "2016—2018年"),
+    ("2025-08", "Aug 2025", "2025年8月"),
+    ("2025 Jan-Aug", "2025 Jan–Aug", "2025年1—8月"),
+    ("2024 H1", "first half of 2024", "2024年上半年"),
+    ("2024 Q3", "2024 Q3", "2024年第三季度"),
+    ("since 2015", "cumulative since 2015", "2015年以来累计"),
+    ("by 2026", "by 2026", "到2026年"),
+    ("as of 2025-06", "as of Jun 2025", "截至2025年6月"),
+    ("as of 2024 H1", "as of the first half of 2024", "截至2024年上半年"),
+    ("as of 2024 end", "as of the end of 2024", "截至2024年底"),
+    ("unspecified", "period not stated", "未注明时间")])
+def test_periods_are_worded_as_the_sources_word_them(text, en, zh):
+    from briefgen.library.periods import parse
+
+    period = parse(text)
+    assert (period.words("en"), period.words("zh")) == (en, zh)
+
+
+def test_a_period_outside_the_grammar_names_the_grammar():
+    from briefgen.library.periods import parse
+
+    with pytest.raises(ValueError, match="as of YYYY H1"):
+        parse("as of mid-2024")

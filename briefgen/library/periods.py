@@ -15,7 +15,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 _M = "|".join(MONTHS)
 
 GRAMMAR = ("YYYY | YYYY-YYYY | YYYY-MM | 'YYYY Jan-Aug' | 'YYYY H1' | 'YYYY Q3' | "
-           "'since YYYY' | 'by YYYY' | 'as of YYYY-MM' | unspecified")
+           "'since YYYY' | 'by YYYY' | 'as of YYYY-MM' | 'as of YYYY H1' | 'as of YYYY end' | unspecified")
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,10 @@ def parse(text: str) -> Period:
     if m := re.fullmatch(r"as of (\d{4})-(\d{2})", t):
         y, mo = int(m[1]), int(m[2])
         return Period(t, "as-of", None, _month_end(y, mo))
+    # "截至2024年上半年", "截至2024年底": kept in the source's words, not turned into a month.
+    if m := re.fullmatch(r"as of (\d{4}) (H1|end)", t):
+        y = int(m[1])
+        return Period(t, "as-of", None, _month_end(y, 6 if m[2] == "H1" else 12))
     raise ValueError(f"period {text!r} does not fit the grammar: {GRAMMAR}")
 
 
@@ -109,6 +113,11 @@ def describe(p: Period, lang: str) -> str:
         return f"{y}年以来累计" if zh else f"cumulative since {y}"
     if p.kind == "by":
         return f"到{y}年" if zh else f"by {y}"
+    if p.kind == "as-of" and t.endswith((" H1", " end")):
+        yy, mark = t.split(" ")[-2:]
+        if mark == "H1":
+            return f"截至{yy}年上半年" if zh else f"as of the first half of {yy}"
+        return f"截至{yy}年底" if zh else f"as of the end of {yy}"
     if p.kind == "as-of":
         yy, mm = y.split("-")
         return f"截至{yy}年{int(mm)}月" if zh else f"as of {MONTHS[int(mm) - 1]} {yy}"
