@@ -217,3 +217,11 @@ def test_chinese_evidence_marks_quote_the_heading_as_the_links_do(library):
     text = brief.text()
     assert "依据：[1, 枢纽天成 才路待通" in text or "依据：[1, 辉煌起笔 突围在即" in text
     assert "枢纽天成才路待通" not in text and "辉煌起笔突围在即" not in text
+
+
+def test_source_without_author_is_listed_by_its_title(library):
+    brief = _brief(library, region="zhoushan", audience="industry").brief
+    refs = next(b for b in brief.blocks if isinstance(b, References))
+    entry = next(r.text for r in refs.items if "浙江省产业集群跨境电商发展人才引育对策" in r.text)
+    assert entry.startswith("Strategies for attracting and cultivating cross-border e-commerce talent")
+    assert "(2018, inferred)." in entry

@@ -95,5 +95,9 @@ def reference_text(source: Source, lang: str, detail: bool = True) -> str:
     licence = f" Licence: {source.licence}." if source.licence else ""
     note = " Authorship and title inferred from the page layout." if source.attribution == "inferred" else ""
     file = f" Source text: {source.seed_file}." if detail and source.seed_file else ""
+    if not who:
+        # No author printed: the title takes the author's place, as APA does.
+        return (f"{source.title_en} [{source.title_zh}] ({_date_text(source, lang)})."
+                f"{pub}{licence}{note}{file}")
     return (f"{head}({_date_text(source, lang)}). {source.title_en} [{source.title_zh}]."
             f"{pub}{licence}{note}{file}")
