@@ -225,3 +225,11 @@ def test_source_without_author_is_listed_by_its_title(library):
     entry = next(r.text for r in refs.items if "浙江省产业集群跨境电商发展人才引育对策" in r.text)
     assert entry.startswith("Strategies for attracting and cultivating cross-border e-commerce talent")
     assert "(2018, inferred)." in entry
+
+
+@pytest.mark.parametrize("lang,first,second", [("en", "First step:", "Second step:"), ("zh", "首要举措：", "其次：")])
+def test_key_messages_name_the_first_and_second_steps(library, lang, first, second):
+    brief = _brief(library, region="ningbo", length="full", audience="education", lang=lang).brief
+    items = [plain(item) for item in brief.blocks[0].items]
+    assert sum(item.startswith(first) for item in items) == 1
+    assert sum(item.startswith(second) for item in items) == 1

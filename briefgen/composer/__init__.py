@@ -204,10 +204,11 @@ class _Composer:
             items.append(self.sentence(self.w.km_lesson(self.name(self.choice.region),
                                                         lesson.field("transferable", self.lang).rstrip("。.")),
                                        lesson))
-        for rec in self.recs[:2]:
+        for n, rec in enumerate(self.recs[:2]):
             if len(items) >= self.budget.key_messages:
                 break
-            items.append(self.sentence(self.w.km_action(rec.action(self.lang)), rec))
+            words = self.w.km_action if n == 0 else self.w.km_second_action
+            items.append(self.sentence(words(rec.action(self.lang)), rec))
         if len(problems) > 1 and len(items) < self.budget.key_messages:
             items.insert(2, self.sentence(problems[1].text(self.lang), problems[1]))
             self.in_key_messages.add(problems[1].id)
