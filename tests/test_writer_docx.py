@@ -390,3 +390,10 @@ def test_logo_goes_in_the_header_and_picture_ids_stay_unique(tmp_path: Path) -> 
     body_pics = list(doc.element.body.iter(W14_DRAWING))
     ids = [p.get("id") for p in body_pics + header_pics]
     assert len(header_pics) == 1 and len(ids) == len(set(ids))
+
+
+def test_chinese_body_is_justified_and_english_is_not(en: bytes, zh: bytes) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    assert docx.Document(io.BytesIO(zh)).styles["Normal"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert docx.Document(io.BytesIO(en)).styles["Normal"].paragraph_format.alignment is None

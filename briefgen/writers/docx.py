@@ -517,7 +517,8 @@ def _define_styles(doc: DocxDocument, house: HouseStyle, lang: str, own: bool, n
     small = house.small_size
     zh = lang == "zh"
 
-    define("Normal", "paragraph", parts=[rpr()])
+    # Chinese is set justified, as in the PDF (and as Chinese documents are); English ragged right.
+    define("Normal", "paragraph", parts=[_ppr(jc="both"), rpr()] if zh else [rpr()])
     define("Title", "paragraph", "Normal", "Subtitle",
            [_ppr(keep_next=True, after=120, line=240),
             rpr(size=house.title_size, bold=True, colour=accent)])
