@@ -5,7 +5,6 @@ fixtures/batch_content, so the whole file runs in well under a minute.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -21,10 +20,9 @@ import pytest
 import briefgen
 from briefgen.runner import (MANIFEST, BatchReport, changed_since, content_hashes, load_plan,
                             parse_shard, run_batch, shard_jobs)
-from helpers import run_cli
+from helpers import manifest_matches_disk, run_cli
 from briefgen.errors import UsageError
 from briefgen.library import load_library
-from briefgen.output import TEMP_PREFIX
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
 REGIONS_WITH_CONTENT = ["hangzhou", "ningbo", "suqian"]
@@ -52,13 +50,6 @@ def files_in(folder: Path) -> dict[str, int]:
 
 def manifest(folder: Path, name: str = MANIFEST) -> dict:
     return json.loads((folder / name).read_text(encoding="utf-8"))
-
-
-def assert_matches_disk(folder: Path, data: dict) -> None:
-    for e in data["files"]:
-        blob = (folder / e["path"]).read_bytes()
-        assert hashlib.sha256(blob).hexdigest() == e["sha256"], e["path"]
-        assert len(blob) == e["size"]
 
 
 SMALL_PLAN = """\
@@ -174,7 +165,7 @@ def test_batch_writes_files_and_manifest(tmp_path, capsys, lib):
     assert data["briefgen_version"] == briefgen.__version__
     assert data["content"] == content_hashes(lib)
     assert len(data["files"]) == 8
-    assert_matches_disk(folder, data)
+    manifest_matches_disk(folder, data)
     entry = next(e for e in data["files"] if e["path"] == "suqian_from-hangzhou_government_short_zh.html")
     assert entry["format"] == "html" and entry["benchmark_used"] == "hangzhou"
     assert entry["spec"] == {"region": "suqian", "benchmark": None, "audience": "government",
@@ -210,7 +201,7 @@ def test_rerun_leaves_files_untouched_and_force_rebuilds(tmp_path, capsys):
     assert code == 0 and "2 written, 6 unchanged" in err
     assert sorted(Path(p).name for p in out.splitlines()) == [
         "ningbo_situation_government_short_en.md", "ningbo_situation_government_short_zh.html"]
-    assert_matches_disk(folder, manifest(folder))
+    manifest_matches_disk(folder, manifest(folder))
 
     # --force rebuilds and rewrites everything.
     before = files_in(folder)
@@ -265,7 +256,7 @@ def test_shards_partition_the_plan(tmp_path, capsys):
     assert code == 0 and out.strip() == str(shared / "e" / MANIFEST)
     merged = manifest(shared / "e")
     assert {e["key"] for e in merged["files"]} == everything
-    assert_matches_disk(shared / "e", merged)
+    manifest_matches_disk(shared / "e", merged)
     # after the merge an unsharded run finds everything up to date
     code, out, err = cli(capsys, "batch", plan, "-o", shared, "--content", CONTENT, "--jobs", "1")
     assert code == 0 and out == "" and "0 written, 6 unchanged" in err
@@ -373,7 +364,7 @@ def test_a_failing_brief_does_not_stop_the_others(tmp_path, capsys):
     failures = [line for line in err.splitlines() if line.startswith("failed: ")]
     assert len(failures) == 2
     assert all(" zh (md, html): template " in f and "narrative.j2" in f for f in failures)
-    assert_matches_disk(folder, manifest(folder))
+    manifest_matches_disk(folder, manifest(folder))
 
 
 def test_concurrent_batches_share_one_folder(tmp_path):
@@ -394,9 +385,8 @@ def test_concurrent_batches_share_one_folder(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], results
     folder = tmp_path / "out" / "shared"
     data = manifest(folder)
-    assert len(data["files"]) == 3 * 2 * 2 * 2 == len(files_in(folder))
-    assert_matches_disk(folder, data)
-    assert not list(folder.glob(TEMP_PREFIX + "*"))
+    assert len(data["files"]) == 3 * 2 * 2 * 2
+    manifest_matches_disk(folder, data)
 
 
 def test_interrupt_stops_cleanly(tmp_path):
@@ -422,9 +412,7 @@ def test_interrupt_stops_cleanly(tmp_path):
     folder = tmp_path / "out" / "e"
     data = manifest(folder)
     assert 0 < len(data["files"]) < 72 * 2
-    assert {e["path"] for e in data["files"]} == set(files_in(folder))
-    assert_matches_disk(folder, data)
-    assert not list(folder.glob(TEMP_PREFIX + "*"))
+    manifest_matches_disk(folder, data)
 
 
 # ------------------------------------------------------------------ Python API and threads

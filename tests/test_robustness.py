@@ -6,8 +6,6 @@ run may leave half a file, a temporary file, or a manifest that disagrees with t
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import resource
 import shutil
@@ -20,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
-from briefgen.output import TEMP_PREFIX
+from helpers import manifest_matches_disk, run_cli
 from briefgen.paths import data_dir
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
@@ -279,17 +276,6 @@ def test_links_out_of_the_content_folder_are_not_followed(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------- interrupted runs
-
-def manifest_matches_disk(folder: Path) -> dict:
-    """The manifest parses, lists exactly the briefs on disk, each with its recorded sha256."""
-    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    briefs = {p.name for p in folder.iterdir() if not p.name.startswith((".", "manifest"))}
-    assert {e["path"] for e in data["files"]} == briefs
-    for entry in data["files"]:
-        assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry
-    assert not list(folder.glob(TEMP_PREFIX + "*"))
-    return data
-
 
 INTERRUPTED_PLAN = """\
 edition = "e"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import pytest
@@ -270,15 +269,6 @@ def test_empty_strings_render() -> None:
 
 
 # --------------------------------------------------------------------------- behaviour
-
-def test_reproducible_and_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    briefs = [sample_brief("en"), sample_brief("zh")] * 4
-    first = [render(b, "html") for b in briefs[:2]]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda b: render(b, "html"), briefs))
-    assert results == first * 4
-
 
 def test_template_is_found() -> None:
     assert (templates_dir() / "html" / "brief.html.j2").is_file()

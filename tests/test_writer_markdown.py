@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import yaml
@@ -254,15 +253,6 @@ def test_control_and_edge_characters_never_crash() -> None:
 
 
 # --------------------------------------------------------------------------- behaviour
-
-def test_reproducible_and_thread_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    briefs = [sample_brief("en"), sample_brief("zh")] * 4
-    first = [render(b, "md") for b in briefs[:2]]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda b: render(b, "md"), briefs))
-    assert results == first * 4
-
 
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 def test_pandoc_reads_the_file_as_intended() -> None:

@@ -25,7 +25,7 @@ from ..style import DEFAULT_STYLE, HouseStyle
 from . import select
 from .budget import CERTAIN_PAGES, SAFETY_PAGES, Budget, budget_for, estimate_pages
 from .cite import Citations
-from .figures import comparison_figure, comparison_rows
+from .figures import by_measure, comparison_figure, comparison_rows
 from .narrative import Phrases, phrases
 
 __all__ = ["compose", "ComposeResult"]
@@ -250,9 +250,8 @@ class _Composer:
         rname, bname = self.name(self.spec.region), self.name(self.choice.region)
         # A measure a region publishes only as a running total or a target has no
         # figure comparable to the other's one-year figure: say that, not "not published".
-        measured = {rid: {i.measure for i in self.lib.indicators.values() if i.region == rid and i.measure}
-                    for rid in (self.spec.region, self.choice.region) if rid}
         sides = (self.spec.region, self.choice.region) if self.choice.region else (self.spec.region,)
+        measured = {rid: by_measure(self.lib, rid) for rid in sides}
         header = tuple(self.w.split("table_header", rname, bname))
         table_rows, unlike = [], False
         for row in rows:

@@ -58,7 +58,8 @@ def _alike(a: Indicator, b: Indicator) -> bool:
             and _PERIOD_CLASS[a.period.kind] == _PERIOD_CLASS[b.period.kind] != "target")
 
 
-def _by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
+def by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
+    """The region's figures that carry a ``measure`` key, grouped by it."""
     out: dict[str, list[Indicator]] = defaultdict(list)
     if rid:
         for ind in lib.indicators.values():
@@ -80,7 +81,7 @@ def _cited(lib: Library, rid: str) -> list[str]:
 def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int) -> list[ComparisonRow]:
     """Rows for table 1: shared measures first, then the region's most-quoted figures,
     then the benchmark's measured figures the region lacks ("not published")."""
-    mine, theirs = _by_measure(lib, region), _by_measure(lib, benchmark)
+    mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     rows: list[ComparisonRow] = []
     used: set[str] = set()
     for measure in sorted(set(mine) & set(theirs)):
@@ -186,7 +187,7 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
     Otherwise None, and the brief says why there is no chart."""
     rname = lib.regions[region].name(lang)
     bname = lib.regions[benchmark].name(lang) if benchmark else ""
-    mine, theirs = _by_measure(lib, region), _by_measure(lib, benchmark)
+    mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
 
     # 1. pairs, grouped by unit so that one axis serves them all
     groups: dict[tuple, list[tuple[Indicator, Indicator]]] = defaultdict(list)
@@ -228,7 +229,7 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
         for rid in sorted(lib.regions):
             if rid == region:
                 continue
-            fit = [i for i in _by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
+            fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
             if fit:
                 peers.append(_latest(fit))
         if len(peers) < 2:

@@ -1044,8 +1044,7 @@ def _logo(path: str):
 
 def render(brief: Brief, style: HouseStyle = DEFAULT_STYLE) -> bytes:
     """Render ``brief`` as a PDF with embedded fonts and return the file's bytes."""
-    with _BUILD_LOCK:
-        return _render(brief, style)[1].getvalue()
+    return layout(brief, style).pdf
 
 
 @dataclass(frozen=True)
