@@ -304,7 +304,7 @@ def changed_since(previous: Mapping[str, Any], current: dict[str, dict[str, str]
 def _relevant_new(lib: Library, spec: BriefSpec, changed: set[str]) -> tuple[str, ...]:
     """The changed records a brief on ``spec`` should mention: about its region, the region's
     parents, or its benchmark (the one given, else the one the rules will choose)."""
-    from .composer.select import ancestors, choose_benchmark
+    from .plan.rules import ancestors, choose_benchmark
 
     bench = spec.benchmark or choose_benchmark(lib, spec.region, spec.audience, None).region
     regions = {spec.region, *ancestors(lib, spec.region), *([bench] if bench else [])}
