@@ -58,8 +58,13 @@ def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str
     from .build import plan_for
     from .style import DEFAULT_STYLE
 
-    fitted = plan_for(spec, library or load_library(), templates=str(templates) if templates else None,
-                      style=style or DEFAULT_STYLE, measured=False)
+    from .write import write
+
+    library = library or load_library()
+    templates = str(templates) if templates else None
+    fitted = plan_for(spec, library, templates=templates, style=style or DEFAULT_STYLE, measured=False)
+    if spec.lang not in fitted.briefs:        # fitted without it: its templates failed; say why
+        return write(fitted.plan, spec.lang, library, templates=templates, style=style or DEFAULT_STYLE)
     return fitted.briefs[spec.lang]
 
 

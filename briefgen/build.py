@@ -55,7 +55,7 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
 
         measure = partial(layout, style=style, draw=True)
     fitted = fit(argue(spec, library), LANGS, partial(_write, library=library, templates=templates, style=style),
-                 measure)
+                 measure, required=spec.lang)
     with _lock:
         _fitted[key] = fitted
         while len(_fitted) > _KEEP:
@@ -70,6 +70,8 @@ def _write(plan: Plan, lang: str, *, library: Library, templates: str | None, st
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
           style: HouseStyle = DEFAULT_STYLE) -> Built:
     fitted = plan_for(spec, library, templates=templates, style=style)
+    if spec.lang not in fitted.briefs:        # fitted without it: its templates failed once
+        write(fitted.plan, spec.lang, library, templates=templates, style=style)
     brief = fitted.briefs[spec.lang]
     measured = fitted.measured.get(spec.lang)
     # Fitting may already have drawn the PDF with this style; do not render it twice.

@@ -39,7 +39,14 @@ class Fitted:
     measured: Mapping[str, Measured]          # lang -> its measured layout, where one was made
 
 
-def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure | None = None) -> Fitted:
+def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure | None = None,
+        required: str | None = None) -> Fitted:
+    """The largest cut of ``argument`` whose brief fits in every language of ``langs``.
+
+    A language other than ``required`` whose templates cannot be written (a user's
+    broken Chinese template, say) is left out of the fitting rather than failing
+    a brief in another language; its own brief then fails with the template's message."""
+    langs = _writable(argument, langs, write, required)
     budget = argument.budget
     ceiling = budget.pages - SAFETY_PAGES       # the estimate a brief may reach
     while True:
@@ -59,6 +66,22 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         overshoot = max(m.filled for m in measured.values()) - budget.pages
         ceiling = min(ceiling, estimate - overshoot - SAFETY_PAGES)
         budget = budget.shrink()
+
+
+def _writable(argument: Argument, langs: Sequence[str], write: Write, required: str | None) -> list[str]:
+    from .errors import BriefgenError
+
+    plan = argument.cut(argument.budget)
+    ok = []
+    for lang in langs:
+        try:
+            write(plan, lang)
+        except BriefgenError:
+            if lang == required:
+                raise
+            continue
+        ok.append(lang)
+    return ok
 
 
 #: Aim this far inside the budget, and lay out the real PDF to count its pages unless

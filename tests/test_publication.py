@@ -395,7 +395,7 @@ def test_citation_marks_are_never_split_across_lines(full, lang):
 def test_word_is_built_on_word_styles(full):
     doc = docx.Document(str(full["en"]["docx"]))
     used = {p.style.name for p in doc.paragraphs}
-    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number",
+    assert {"Title", "Heading 1", "Heading 2", "List Bullet", "List Number",
             "Caption", "Key Messages"} <= used
     assert [t.style.name for t in doc.tables] == ["Brief Table"] * len(doc.tables) and doc.tables
     # Built-in styles keep Word's internal names, so Word's navigation pane and TOC see them.

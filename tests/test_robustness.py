@@ -180,7 +180,7 @@ def user_templates(tmp_path: Path, payload: str) -> Path:
     folder = tmp_path / "templates"
     (folder / "en").mkdir(parents=True)
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
-    head = "{% macro title(region, benchmark, themes) -%}"
+    head = "{% macro title(shape, region, benchmark, strengths, gaps, has_lessons, has_own) -%}"
     assert head in text
     (folder / "en" / "narrative.j2").write_text(text.replace(head, head + payload), encoding="utf-8")
     return folder
@@ -215,7 +215,7 @@ def test_template_that_only_uses_its_arguments_still_works(tmp_path, capsys):
     code, out, err = run_cli(capsys, "make", "-r", "suqian", "-f", "html", "--content", CONTENT,
                              "--templates", templates, "-o", f"{tmp_path / 'out'}/")
     assert code == 0, err
-    assert "<title>=== 1024 Lessons for Suqian from Hangzhou" in Path(out.strip()).read_text(encoding="utf-8")
+    assert "<title>=== 1024 Suqian is strong in" in Path(out.strip()).read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- staying inside folders

@@ -62,10 +62,11 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
         else:
             bars = [Bar(i.period.words(lang), (_display(i)[0],), (format_value(i.value, i.unit, i.qualifier, lang),))
                     for i in inds]
-        series = (label,) if plan.kind == "peers" else (rname,)
+        series = ("",)
         points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
         alt_label = label
-    chart = Chart(title=words.chart_title(unit_label if plan.kind == "pair" else label), series=series,
+    # One title, the caption under the picture; the picture itself carries none.
+    chart = Chart(title="", series=series,
                   bars=tuple(bars), unit_label=unit_label, lang=lang)
     used = [i for pair in plan.figures for i in pair]
     return Figure(chart, words.chart_caption(plan.kind, rname, bname, label),
