@@ -37,11 +37,13 @@ class Built:
 
 
 def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
-             style: HouseStyle = DEFAULT_STYLE, measured: bool = True) -> Fitted:
+             style: HouseStyle = DEFAULT_STYLE, measured: bool = True, draw: bool = True) -> Fitted:
     """The fitted plan for ``spec`` and its brief in every language.
 
     With ``measured`` the real PDF layout is consulted near the page budget;
-    without it the calibrated estimate alone decides (no PDF is laid out)."""
+    without it the calibrated estimate alone decides (no PDF is laid out).
+    ``draw`` keeps the measured PDFs (about twice the work of counting pages);
+    the pages, and so the plan, are the same either way."""
     if spec.as_of:
         library = library.as_of(spec.as_of)
     key = (replace(spec, lang="en"), library.fingerprint, id(library), templates, style, measured)
@@ -53,7 +55,7 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
     if measured:
         from .writers.pdf import layout
 
-        measure = partial(layout, style=style, draw=True)
+        measure = partial(layout, style=style, draw=draw)
     fitted = fit(argue(spec, library), LANGS, partial(_write, library=library, templates=templates, style=style),
                  measure, required=spec.lang)
     with _lock:
@@ -69,7 +71,7 @@ def _write(plan: Plan, lang: str, *, library: Library, templates: str | None, st
 
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
           style: HouseStyle = DEFAULT_STYLE) -> Built:
-    fitted = plan_for(spec, library, templates=templates, style=style)
+    fitted = plan_for(spec, library, templates=templates, style=style, draw="pdf" in formats)
     if spec.lang not in fitted.briefs:        # fitted without it: its templates failed once
         write(fitted.plan, spec.lang, library, templates=templates, style=style)
     brief = fitted.briefs[spec.lang]
