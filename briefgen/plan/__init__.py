@@ -135,7 +135,9 @@ class Argument:
         own = tuple(c.id for c in self.own[:own_n])
         recs = self.recommendations[: budget.recommendations] if spec.audience != "research" else ()
         parents = ()
-        if budget.context and self.shape != "thin" and spec.audience != "research":
+        if budget.context and self.shape != "thin" and spec.audience == "government":
+            # What the province or the nation is advised to do frames a local authority's
+            # own levers; firms and colleges are not its addressees.
             parents = tuple(r.id for r in rules.parent_plans(lib, region, spec.audience, gaps)[: budget.context])
         questions = tuple(_question(lib, region, t) for t in (gaps or list(self.strength_themes))
                           [: budget.recommendations]) if spec.audience == "research" else ()

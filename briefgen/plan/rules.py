@@ -47,16 +47,14 @@ def acts_for(rec: Recommendation, audience: str) -> bool:
     """Whether the reader of ``audience`` is the one who acts on ``rec``.
 
     Government: a local authority is among the actors.  Industry: a firm,
-    association or platform leads, ahead of any government role (what firms can
-    do themselves, not what policy should do).  Education: colleges act.
+    association or platform is the first actor named (what firms can do
+    themselves, not what policy or colleges should do).  Education: colleges act.
     Research briefs list open questions instead of recommendations."""
     actors = rec.actors
     if audience == "government":
         return "government" in actors
     if audience == "industry":
-        firm = [i for i, a in enumerate(actors) if a in FIRM_SIDE]
-        gov = actors.index("government") if "government" in actors else len(actors)
-        return bool(firm) and firm[0] < gov
+        return bool(actors) and actors[0] in FIRM_SIDE
     if audience == "education":
         return "colleges" in actors
     return "research" in actors

@@ -182,7 +182,8 @@ class _Writer:
             parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
         else:
             parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), bool(plan.own_practices))),))
-        parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
+        if plan.recommendations or self.spec.audience == "research":
+            parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
         joined: list = []
         for i, p in enumerate(parts):
             if i:
@@ -246,8 +247,9 @@ class _Writer:
                 field = "transferable" if not self.elsewhere(case, "transferable") else "result"
                 if (case.id, field) in self.said:
                     field = "what"
-                lead = Text(self.w.practice_lead(self.name(case.region), case.field("title", self.lang)) + self.sep(),
-                            bold=True)
+                within = case.region in rules.descendants(lib, self.spec.region)
+                lead = Text(self.w.practice_lead(self.name(case.region), case.field("title", self.lang), within)
+                            + self.sep(), bold=True)
                 blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
         if plan.strengths:
             blocks.append(Heading(2, self.w.heading("strengths", region=self.name(self.spec.region))))
@@ -381,9 +383,13 @@ class _Writer:
 
     def method(self) -> list[Block]:
         plan, lib, rid = self.plan, self.lib, self.spec.region
-        sources = plan.sources(lib)
-        kinds = sorted({lib.sources[s].kind for s in sources})
-        inferred = sum(1 for s in sources if lib.sources[s].date_status == "inferred")
+        # The documents this brief cites so far (the method note comes after every
+        # section that cites): one newspaper page with three articles is one document.
+        cited = [lib.sources[s] for s in self.cites.order]
+        documents = {s.seed_file or s.id: s for s in cited}
+        kinds = sorted({s.kind for s in cited})
+        inferred = sum(1 for s in documents.values() if s.date_status == "inferred")
+        sources = documents
         n_figures = sum(1 for i in lib.indicators.values() if i.region == rid)
         n_findings = sum(1 for f in lib.findings.values() if f.region == rid)
         blocks: list[Block] = [Heading(1, self.w.heading("method")),
