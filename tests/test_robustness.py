@@ -6,6 +6,7 @@ run may leave half a file, a temporary file, or a manifest that disagrees with t
 """
 from __future__ import annotations
 
+import importlib
 import os
 import resource
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from helpers import manifest_matches_disk, run_cli
+from briefgen.library.safe_yaml import MAX_DEPTH
 from briefgen.paths import data_dir
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
@@ -47,6 +49,8 @@ BILLION_LAUGHS = "".join(
 )
 
 
+TOO_DEEP = (f"lists or mappings are nested more than {MAX_DEPTH} deep, too deeply to be content; "
+            "a record is one mapping of fields: flatten it")
 
 
 def run_process(*args, **kw) -> subprocess.CompletedProcess:
@@ -97,10 +101,18 @@ MALFORMED = {
         "indicators.csv",
         b"id,region,indicator_en,indicator_zh,value,unit,period,qualifier,theme,source,locator\n"
         b"x-1,suqian,Tr\0ade,\xe8\xb4\xb8,1,\xe4\xba\xbf\xe5\x85\x83,2023,exact,trade-scale,bt-2024,loc\n",
-        # Python 3.11's csv module reads NUL, which validation then refuses; 3.10's refuses it.
-        "indicators.csv:2:", "U+0000" if sys.version_info >= (3, 11) else "line contains NUL"),
+        "indicators.csv:2:", "the file contains a NUL byte, which text never has; remove it"),
+    "a NUL byte in YAML": ("themes.yaml", b"- id: t1\n  name_en: Tal\0ent\n  name_zh: x\n",
+                           "themes.yaml:2:", "the file contains a NUL byte, which text never has; remove it"),
+    "UTF-16": ("themes.yaml", "- id: t1\n".encode("utf-16-le"), "themes.yaml:1:",
+               "(a file saved as UTF-16 is full of them: save it as UTF-8)"),
+    "a raw control character in YAML": ("themes.yaml", "- id: t1\n  name_en: T\x01\n  name_zh: 题\n",
+                                        "themes.yaml:2:", "contains control character U+0001, which "
+                                        "content files may not contain; remove it"),
     "lists nested ten thousand deep": ("themes.yaml", "- id: " + "[" * 10000 + "]" * 10000 + "\n",
-                                       "themes.yaml:", "nested too deeply"),
+                                       "themes.yaml:1:", TOO_DEEP),
+    "lists nested one level too deep": ("themes.yaml", "- id: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+                                        + "\n", "themes.yaml:1:", TOO_DEEP),
 }
 
 
@@ -113,6 +125,41 @@ def test_malformed_file_is_one_clear_message(case, tmp_path, capsys):
     code, stdout, err = run_cli(capsys, "make", "-r", "suqian", "-f", "md", "--content", folder, "-o", f"{out}/")
     assert_one_problem(code, err, where, what)
     assert stdout == "" and not out.exists()
+
+
+@pytest.fixture(params=["libyaml", "pure-Python parser"])
+def yaml_parser(request, monkeypatch):
+    """Both parsers PyYAML may bring: briefgen's limits must not depend on which is installed."""
+    import yaml
+
+    from briefgen.library import safe_yaml
+
+    if request.param == "libyaml":
+        if not hasattr(yaml, "CSafeLoader"):
+            pytest.skip("this PyYAML was built without libyaml")
+        yield request.param
+        return
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    importlib.reload(safe_yaml)
+    assert safe_yaml._SafeBase is yaml.SafeLoader
+    yield request.param
+    monkeypatch.undo()
+    importlib.reload(safe_yaml)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 300, 10000])
+def test_nesting_limit_is_briefgens_whatever_the_parser(yaml_parser, depth, tmp_path, capsys):
+    """One level past the limit and ten thousand past it read the same; so does either parser."""
+    flows = depth - 2            # the list of records and the record's mapping are two levels
+    folder = content_with(tmp_path, "themes.yaml", "- id: " + "[" * flows + "]" * flows + "\n")
+    assert_one_problem(*run_cli(capsys, "check", "--content", folder)[::2], "themes.yaml:1:", TOO_DEEP)
+
+
+def test_nesting_up_to_the_limit_is_only_checked_as_fields(yaml_parser, tmp_path, capsys):
+    flows = MAX_DEPTH - 2
+    folder = content_with(tmp_path, "themes.yaml", "- id: " + "[" * flows + "]" * flows + "\n")
+    code, _, err = run_cli(capsys, "check", "--content", folder)
+    assert code == 1 and "nested" not in err and "themes.yaml:1: theme '[[[" in err, err
 
 
 def test_file_over_the_size_limit_is_not_read(tmp_path, capsys):
