@@ -155,7 +155,7 @@ def test_a_template_missing_a_variable_is_an_error_not_a_blank(tmp_path, library
                                                          "{{ regoin }}'s most pressing gap")
                                             .replace("Lessons for {{ region }}", "Lessons for {{ regoin }}"),
                                             encoding="utf-8")
-    with pytest.raises(BriefgenError, match="regoin"):
+    with pytest.raises(BriefgenError, match="it uses 'regoin', which is not defined there"):
         compose_detailed(BriefSpec("suqian"), library, templates=str(tmp_path))
 
 
