@@ -130,11 +130,19 @@ def test_plan_reports_every_problem_at_once(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_plan_toml_syntax_error_names_file_and_line(tmp_path, capsys):
-    plan = write_plan(tmp_path, '[[briefs]]\nregions = ["suqian"\nformats = "md"\n')
+@pytest.mark.parametrize("text, fault", [
+    ('[[briefs]]\nregions = ["suqian"\nformats = "md"\n', "not valid TOML ("),
+    (b'[[briefs]]\nregions = ["\xcb\xde\xc7\xa8"]\n', "not UTF-8 text; save the plan as UTF-8"),
+])
+def test_plan_that_is_not_toml_names_the_file(tmp_path, capsys, text, fault):
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes(text if isinstance(text, bytes) else text.encode())
     code, out, err = cli(capsys, "batch", plan, "-o", tmp_path / "out", "--content", CONTENT)
-    assert code == 2
-    assert "plan.toml: not valid TOML" in err and "line 3" in err
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    # The parser's own account of the fault is quoted in the brackets; briefgen's words frame it.
+    assert err.startswith(f"briefgen: {plan}: {fault}"), err
+    if "TOML" in fault:
+        assert err.endswith("); fix the syntax of the plan\n"), err
     assert not (tmp_path / "out").exists()
 
 
