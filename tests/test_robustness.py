@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import manifest_matches_disk, run_cli
+from helpers import PausedRun, manifest_matches_disk, run_cli
 from briefgen.library.safe_yaml import MAX_DEPTH
 from briefgen.paths import data_dir
 
@@ -349,18 +349,25 @@ ALL_FILES = 3 * 4 * 2 * 2 + 2 * 2   # md and html for every brief, PDF and Word 
 
 @pytest.mark.parametrize("how", ["SIGTERM to the process", "SIGTERM to the process group"])
 def test_terminated_batch_leaves_whole_files_and_the_rerun_finishes(how, tmp_path):
-    """Service managers send SIGTERM (tests/test_batch.py covers Ctrl-C)."""
+    """Service managers send SIGTERM (tests/test_batch.py covers Ctrl-C).  It lands, every time,
+    while the manifest after the first brief is being saved (tests/pausing.py holds that
+    write open); the write finishes, nothing new starts, and a rerun does the rest."""
     plan = tmp_path / "plan.toml"
     plan.write_text(INTERRUPTED_PLAN, encoding="utf-8")
     args = [*BRIEFGEN, "batch", str(plan), "-o", str(tmp_path / "out"), "--content", str(CONTENT), "--jobs", "2"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
-                            start_new_session=True)
-    assert proc.stdout.readline()  # the first file is written
+    folder = tmp_path / "out" / "e"
+    proc = PausedRun(args[len(BRIEFGEN):], tmp_path / "hook", pause_write=3, env=ENV, start_new_session=True)
+    temporary = proc.wait_paused()     # md and html of the first brief are written; now the manifest
+    assert temporary.parent == folder and temporary.suffix == ".json" and temporary.is_file()
     if how.endswith("group"):
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.proc.pid, signal.SIGTERM)
     else:
-        proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=120)
+        proc.proc.send_signal(signal.SIGTERM)
+    said = proc.stderr_until("stopping after the briefs in progress")   # the handler has run
+    proc.release()
+    out, err = proc.communicate()
+    err = said + err
+    proc = proc.proc
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert "interrupted:" in err and "run the same command again to finish" in err
     folder = tmp_path / "out" / "e"
@@ -392,25 +399,19 @@ def whole_brief() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_make_leaves_no_partial_file(sig, tmp_path, whole_brief):
-    """Signalled as soon as it starts writing: every file there is whole, no temporary file."""
+    """Signalled inside the second file's write, every time (tests/pausing.py holds the write
+    open): the first file is whole, the second never appears, its temporary file is gone."""
     out = tmp_path / "out"
-    out.mkdir()
-    proc = subprocess.Popen([*BRIEFGEN, "make", "-r", "suqian", "-f", "all", "-o", f"{out}/"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and not any(os.scandir(out)) and time.monotonic() < deadline:
-        pass  # no sleep: the aim is to land inside the first write
-    proc.send_signal(sig)
-    stdout, err = proc.communicate(timeout=60)
-    assert "Traceback" not in err
-    if proc.returncode != 0:  # it may just have finished; either way the files must be whole
-        assert proc.returncode == 130 and err.strip() == "briefgen: interrupted; no partial files were left", err
+    run = PausedRun(["make", "-r", "suqian", "-f", "all", "-o", f"{out}/"], tmp_path / "hook",
+                    pause_write=2, env=ENV)
+    temporary = run.wait_paused()
+    assert temporary.parent == out and temporary.is_file()   # the signal lands mid-write
+    run.proc.send_signal(sig)
+    stdout, err = run.communicate()
+    assert run.proc.returncode == 130 and err.strip() == "briefgen: interrupted; no partial files were left", err
     files = sorted(out.iterdir())
-    # Every path printed was written; a file renamed into place just before the signal
-    # may not have been printed yet, but it is whole like the rest.
-    assert {Path(line).name for line in stdout.splitlines()} <= {p.name for p in files}
-    for path in files:  # no temporary file, and each file byte for byte the whole brief
-        assert path.read_bytes() == whole_brief[path.suffix], path.name
+    assert [p.name for p in files] == [Path(line).name for line in stdout.splitlines()], stdout
+    assert len(files) == 1 and files[0].read_bytes() == whole_brief[files[0].suffix]
 
 
 def test_interrupt_just_as_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, capsys):
