@@ -58,16 +58,16 @@ def manifest_matches_disk(folder: Path, data: dict | None = None) -> dict:
 
 
 class PausedRun:
-    """briefgen in a real process whose ``pause_write``-th file write waits for the test
-    (see tests/pausing.py): ``wait_paused()`` returns once it is inside that write,
-    with the temporary file's path; ``release()`` lets the write finish."""
+    """briefgen in a real process whose ``pause_write``-th file write (or ``pause_lock``-th
+    folder lock) waits for the test (see tests/pausing.py): ``wait_paused()`` returns once
+    it is there, with the temporary file's path; ``release()`` lets it go on."""
 
-    def __init__(self, args: list[str], scratch: Path, *, pause_write: int = 0, locks: bool = False,
-                 **popen: Any):
+    def __init__(self, args: list[str], scratch: Path, *, pause_write: int = 0, pause_lock: int = 0,
+                 locks: bool = False, **popen: Any):
         scratch.mkdir(parents=True, exist_ok=True)
         self.marker = scratch / "paused"
         self.locks = scratch / "locks"
-        hook = [f"--pause-write={pause_write}", f"--marker={self.marker}"]
+        hook = [f"--pause-write={pause_write}", f"--pause-lock={pause_lock}", f"--marker={self.marker}"]
         if locks:
             hook.append(f"--locks={self.locks}")
         self.proc = subprocess.Popen([sys.executable, str(PAUSING), *hook, "--", *map(str, args)],

@@ -451,9 +451,10 @@ def test_two_batches_with_different_templates_keep_the_manifest_true(tmp_path):
     """Two overlapping batches whose shared files differ (other wording): whichever wrote a file
     last, the manifest records that file's bytes (tests/test_batch.py covers identical inputs).
 
-    The second starts once the first has written a file, so it rewrites the shared files
-    just after the first wrote them, while the first, with PDFs still to make, goes on
-    saving the manifest."""
+    Forced every time: the first batch is held (by tests/pausing.py) just before it commits
+    its first Suqian brief, when it has written every shared file; the second then rewrites
+    those files in its own wording and finishes; only then does the first go on, making its
+    Suqian briefs and PDFs and saving the manifest after each."""
     templates = tmp_path / "templates"
     (templates / "en").mkdir(parents=True)
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
@@ -467,13 +468,20 @@ def test_two_batches_with_different_templates_keep_the_manifest_true(tmp_path):
                      'formats = "pdf"\n', encoding="utf-8")
     second.write_text(f'edition = "shared"\n[[briefs]]\nregions = ["hangzhou", "ningbo"]\n{shared}',
                       encoding="utf-8")
-    base = [*BRIEFGEN, "batch", "-o", str(tmp_path / "out"), "--content", str(CONTENT), "--jobs", "1"]
-    one = subprocess.Popen([*base, str(first)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env=ENV)
-    assert one.stdout.readline()
-    two = subprocess.Popen([*base, str(second), "--templates", str(templates)], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, env=ENV)
-    results = [p.communicate(timeout=120) for p in (one, two)]
-    assert [one.returncode, two.returncode] == [0, 0], results
-    data = manifest_matches_disk(tmp_path / "out" / "shared")
+    folder = tmp_path / "out" / "shared"
+    base = ["batch", "-o", tmp_path / "out", "--content", CONTENT, "--jobs", "1"]
+    # Lock 1 plans the run; locks 2-9 commit the eight Hangzhou and Ningbo briefs.
+    one = PausedRun([*base, first], tmp_path / "one", pause_lock=10, env=ENV)
+    one.wait_paused()
+    shared_names = {p.name for p in folder.iterdir() if p.name.startswith(("hangzhou", "ningbo"))}
+    assert len(shared_names) == 2 * 4 * 2, sorted(shared_names)
+    before = {name: (folder / name).read_bytes() for name in shared_names}
+    two = subprocess.run([*BRIEFGEN, *map(str, base), str(second), "--templates", str(templates)],
+                         capture_output=True, text=True, env=ENV, timeout=120)
+    assert two.returncode == 0, two.stderr
+    assert all((folder / name).read_bytes() != before[name] for name in shared_names if name.endswith(".md"))
+    one.release()
+    out, err = one.communicate()
+    assert one.proc.returncode == 0, err
+    data = manifest_matches_disk(folder)
     assert len(data["files"]) == 3 * 4 * 2 + 4 * 2
