@@ -32,6 +32,7 @@ def test_make_pdf_writes_into_out_and_prints_the_path(tmp_path, monkeypatch):
     assert (tmp_path / path).read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_region_names_give_the_same_brief(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     outputs = []
@@ -165,6 +166,7 @@ def test_version():
     assert result.exit_code == 0 and briefgen.__version__ in result.stdout
 
 
+@pytest.mark.slow
 def test_installed_script_in_a_real_process(tmp_path):
     """The console script, run from an unrelated folder, as a new user would."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795392000"}
