@@ -6,7 +6,9 @@ import functools
 import io
 import struct
 import threading
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -123,21 +125,33 @@ def test_odd_charts_still_render(chart):
     assert Image.open(io.BytesIO(data)).width == 240
 
 
-def test_threads_get_the_same_picture():
-    charts._render_png.cache_clear()
-    expected = charts.render_png(ZH, STYLE, dpi=90)
-    charts._render_png.cache_clear()
-    results: list[bytes] = []
+def test_threads_get_the_same_picture(monkeypatch):
+    """Threads drawing different charts at once each get the picture they would get alone.
 
-    def work():
-        results.append(charts.render_png(ZH, STYLE, dpi=90))
+    Forced every time: each drawing pauses inside matplotlib (add_subplot sleeps), and the
+    threads start together, so without the chart lock another thread's settings (its
+    font order, say) would be in force when a paused drawing resumes."""
+    from matplotlib.figure import Figure
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results == [expected] * 4
+    expected = {chart: charts._draw(chart, STYLE, 6.3, 90) for chart in (EN, ZH)}
+    real = Figure.add_subplot
+
+    def paused(self, *args, **kwargs):
+        time.sleep(0.2)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "add_subplot", paused)
+    charts._render_png.cache_clear()
+    start = threading.Barrier(4)
+
+    def work(chart: Chart) -> bytes:
+        start.wait()
+        return charts.render_png(chart, STYLE, dpi=90)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(work, [EN, ZH, ZH, EN]))
+    charts._render_png.cache_clear()
+    assert results == [expected[EN], expected[ZH], expected[ZH], expected[EN]]
 
 
 def test_long_category_names_wrap_to_three_lines():
