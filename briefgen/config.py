@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from pathlib import Path
 
 from .errors import UsageError
 from .style import DEFAULT_STYLE, HouseStyle
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .tomlfile import read_toml
 
 CONFIG_NAME = "briefgen.toml"
 _PATH_KEYS = {"logo", "font_latin", "font_cjk", "reference_docx"}
@@ -66,10 +61,7 @@ def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
 def _read(path: Path) -> dict:
     import difflib
 
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: not valid TOML ({e})") from None
+    data = read_toml(path, "the house style")
     fields = {f.name: f for f in dataclasses.fields(HouseStyle)}
     out: dict = {}
     for key, value in data.items():

@@ -42,11 +42,7 @@ from .output import TEMP_PREFIX, inside, write_atomic
 from .paths import data_dir
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
 from .style import DEFAULT_STYLE, HouseStyle
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .tomlfile import read_toml
 
 try:
     import fcntl
@@ -108,13 +104,7 @@ def read_plan(plan: str | Path | Mapping[str, Any]) -> tuple[dict, str]:
     path = Path(plan)
     if not path.is_file():
         raise UsageError(f"plan file not found: {plan}")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), str(plan)
-    except tomllib.TOMLDecodeError as e:
-        # tomllib's message ends "(at line L, column C)".
-        raise UsageError(f"{plan}: not valid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{plan}: not UTF-8 text; save the plan as UTF-8") from None
+    return read_toml(path, "the plan"), str(plan)
 
 
 def load_plan(plan: str | Path | Mapping[str, Any], library: Library, *,

@@ -155,7 +155,7 @@ def test_a_template_missing_a_variable_is_an_error_not_a_blank(tmp_path, library
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
     own.joinpath("narrative.j2").write_text(text.replace("{{ region }} is strong in", "{{ regoin }} is strong in"),
                                             encoding="utf-8")
-    with pytest.raises(BriefgenError, match="regoin"):
+    with pytest.raises(BriefgenError, match="it uses 'regoin', which is not defined there"):
         _brief(library, region="suqian", templates=str(tmp_path))
 
 

@@ -28,6 +28,7 @@ def _regions():
     return sorted(load_library().regions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("region", _regions())
 def test_every_brief_of_a_region(library, region):
     problems = []
