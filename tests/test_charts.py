@@ -23,7 +23,7 @@ STYLE = HouseStyle()
 
 EN = Chart(title="CBEC trade", series=("Suqian", "Hangzhou"),
            bars=(Bar("2023", (80.0, 1000.0), ("80", "1000")), Bar("2024", (100.0, None), ("100", ""))),
-           unit_label="RMB 100 million", lang="en")
+           unit_label="RMB billion", lang="en")
 ZH = Chart(title="进出口额", series=("宿迁", "杭州"),
            bars=(Bar("2023年", (80.0, 1000.0), ("80", "1000")), Bar("2024年", (100.0, None))),
            unit_label="亿元", lang="zh")

@@ -18,6 +18,7 @@ from ..library.model import Case
 from ..spec import BriefSpec
 from . import rules
 from .budget import Budget, budget_for
+from .derived import Derived, derive
 from .figures import ChartPlan, ComparisonRow, chart_plan, comparison_rows
 from .rules import BenchmarkChoice
 
@@ -62,6 +63,7 @@ class Plan:
     #: give both regions a comparable figure (a table compares, or it is a profile).
     table_benchmark: str | None
     chart: ChartPlan | None
+    derived: tuple[Derived, ...]       # figures worked out from the stored ones, with their inputs
     lessons: tuple[str, ...]           # the benchmark's case ids
     own_practices: tuple[str, ...]     # the region's own case ids
     recommendations: tuple[str, ...]   # numbered, addressed to this region and reader
@@ -153,13 +155,14 @@ class Argument:
             table = tuple(comparison_rows(lib, region, None, budget.table_rows))
             table_benchmark = None
         chart = chart_plan(lib, region, self.choice.region) if budget.chart else None
+        derived = tuple(derive(lib, region, table_benchmark, budget.derived)) if table else ()
         new = None
         if spec.new_since is not None:
             new = tuple(i for i in spec.new_since if i in lib.indicators or i in lib.cases)
         return Plan(spec=spec, benchmark=self.choice, shape=self.shape, budget=budget, gaps=self.gaps,
                     strength_themes=self.strength_themes, headline=headline,
                     lesson=lesson if budget.key_messages >= 4 else None,
-                    gap_sections=tuple(sections), strengths=tuple(strengths), table=table, table_benchmark=table_benchmark, chart=chart,
+                    gap_sections=tuple(sections), strengths=tuple(strengths), table=table, table_benchmark=table_benchmark, chart=chart, derived=derived,
                     lessons=lessons, own_practices=own, recommendations=recs, parent_plans=parents,
                     questions=questions, missing=missing, evidence=evidence, known=known, new_items=new,
                     key_messages=budget.key_messages)

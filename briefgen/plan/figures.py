@@ -117,20 +117,23 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
     return (head + bench_only[:take_bench])[:limit]
 
 
-_DISPLAY = {  # base unit -> (divisor, en label, zh label) for chart axes
-    "CNY": (10 ** 8, "RMB 100 million", "亿元"),
-    "USD": (10 ** 4, "USD 10,000", "万美元"),
+#: base unit -> {lang: (divisor, axis label)}: each reader's own unit, RMB billion in
+#: English and 亿元 in Chinese, never a calque such as "RMB 100 million".
+_DISPLAY = {
+    "CNY": {"en": (10 ** 9, "RMB billion"), "zh": (10 ** 8, "亿元")},
+    "USD": {"en": (10 ** 6, "USD million"), "zh": (10 ** 4, "万美元")},
 }
 
 
-def _display(ind: Indicator) -> tuple[float, str, str]:
+def display(ind: Indicator, lang: str = "zh") -> tuple[float, str]:
+    """The figure on a chart axis for ``lang``: its value in the axis unit, and that unit."""
     from decimal import Decimal
 
-    base = ind.unit.base
-    if base in _DISPLAY:
-        div, en, zh = _DISPLAY[base]
-        return float(Decimal(ind.value) * ind.unit.factor / div), en, zh
-    return float(Decimal(ind.value) * ind.unit.factor), ind.unit.en or ind.unit.unit, ind.unit.unit
+    amount = Decimal(ind.value) * ind.unit.factor
+    if ind.unit.base in _DISPLAY:
+        div, label = _DISPLAY[ind.unit.base][lang]
+        return float(amount / div), label
+    return float(amount), (ind.unit.en or ind.unit.unit) if lang == "en" else ind.unit.unit
 
 
 _PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flow", "quarter": "flow",
@@ -200,7 +203,7 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
             if fit:
                 peers.append(_latest(fit))
         if peers:
-            peers = sorted(peers, key=lambda i: -_display(i)[0])[:7]
+            peers = sorted(peers, key=lambda i: -display(i)[0])[:7]
             return ChartPlan("peers", tuple((i,) for i in [anchor, *peers]))
 
     for measure in sorted(mine, key=lambda m: (-len(mine[m]), m)):

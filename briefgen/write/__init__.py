@@ -15,7 +15,7 @@ from ..library import Library
 from ..library.model import Case, Indicator, Recommendation
 from ..library.units import format_value
 from ..plan import Plan, Question, rules
-from ..plan.figures import by_measure
+from ..plan.figures import ComparisonRow, by_measure
 from ..style import DEFAULT_STYLE, HouseStyle
 from .cite import Citations
 from .figure import figure
@@ -130,7 +130,10 @@ class _Writer:
         keywords = [self.name(spec.region)] + ([self.name(plan.benchmark.region)] if plan.benchmark.region else [])
         keywords += [self.theme(t) for t in plan.gaps[:4]]
         subject = self.w.subtitle(spec.audience, spec.length)
-        return BriefMeta(title=title, subtitle=subject, edition=self.w.edition(date, number, spec.as_of),
+        edition = self.w.edition(date, number, spec.as_of)
+        if vintage := self.vintage():
+            edition += " · " + vintage
+        return BriefMeta(title=title, subtitle=subject, edition=edition,
                          lang=self.lang, date=date, author=self.style.organisation_for(self.lang),
                          subject=subject, keywords=tuple(keywords), brief_id=number)
 
@@ -222,9 +225,44 @@ class _Writer:
         widths = (2.2, 1.6, 1.6) if bid else (2.2, 2.0)
         blocks.append(Table(self.w.table_caption(rname, bname), header, tuple(table_rows), widths,
                             note=(Text(self.w.table_note()),)))
+        blocks += self.derived()
         if plan.chart is not None:
             blocks.append(figure(plan.chart, self.lib, rid, plan.benchmark.region, self.lang, self.w, self.cites))
         return blocks
+
+    def derived(self) -> list[Block]:
+        """Figures worked out from the table's, each with its working and both sources."""
+        if not self.plan.derived:
+            return []
+        items = []
+        for d in self.plan.derived:
+            a, b = d.inputs
+            label = ComparisonRow(a.measure, a, b).label(self.lang, self.lib)
+            if self.lang == "en" and label[1:2].islower():
+                label = label[0].lower() + label[1:]     # mid-sentence, unless it starts with a name
+            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region), d.number, d.qualifier,
+                                       label, self.figure_text(a), a.period.words(self.lang),
+                                       self.figure_text(b), b.period.words(self.lang), d.working())
+            marks = list(dict.fromkeys((self.cite(a), self.cite(b))))
+            if self.lang == "zh":
+                items.append((Text(text.rstrip("。")), *marks, Text("。")))
+            else:
+                items.append((Text(text + " "), *[x for m in marks for x in (m, Text(" "))][:-1]))
+        return [Paragraph((Text(self.w.derived_intro()),)), BulletList(tuple(items))]
+
+    def vintage(self) -> str:
+        """The span and latest period of the figures the brief shows."""
+        plan = self.plan
+        shown = [i for row in plan.table for i in (row.region, row.benchmark) if i]
+        shown += [i for d in plan.derived for i in d.inputs]
+        if plan.chart:
+            shown += [i for pair in plan.chart.figures for i in pair]
+        dated = [i for i in shown if i.period.end and i.qualifier != "target"]
+        if not dated:
+            return ""
+        first = min((i.period.start or i.period.end).year for i in dated)
+        latest = max(dated, key=lambda i: (i.period.end, i.period.kind != "as-of", i.id))
+        return self.w.vintage(first, latest.period.end.year, latest.period.words(self.lang))
 
     # -------------------------------------------------------------- gaps
 

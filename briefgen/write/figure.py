@@ -5,13 +5,13 @@ from ..document import Bar, Chart, Figure, Text
 from ..library import Library
 from ..library.model import Indicator
 from ..library.units import format_value
-from ..plan.figures import ChartPlan, _display
+from ..plan.figures import ChartPlan, display
 from .cite import Citations
 from .narrative import Phrases
 
 
 def _axis_label(ind: Indicator, lang: str) -> str:
-    return _display(ind)[1 if lang == "en" else 2]
+    return display(ind, lang)[1]
 
 
 def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
@@ -42,7 +42,7 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
     if plan.kind == "pair":
         bars = []
         for a, b in plan.figures:
-            bars.append(Bar(a.label(lang), (_display(a)[0], _display(b)[0]),
+            bars.append(Bar(a.label(lang), (display(a, lang)[0], display(b, lang)[0]),
                             (format_value(a.value, a.unit, a.qualifier, lang),
                              format_value(b.value, b.unit, b.qualifier, lang))))
             if a.period.comparable_key != b.period.comparable_key:
@@ -55,12 +55,12 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
     else:
         inds = [f[0] for f in plan.figures]
         if plan.kind == "peers":
-            bars = [Bar(lib.regions[i.region].name(lang) + _paren(i.period.words(lang), lang), (_display(i)[0],),
+            bars = [Bar(lib.regions[i.region].name(lang) + _paren(i.period.words(lang), lang), (display(i, lang)[0],),
                         (format_value(i.value, i.unit, i.qualifier, lang),)) for i in inds]
             if len({i.period.comparable_key for i in inds}) > 1:
                 notes.append(("；" if lang == "zh" else ", ").join(b.label for b in bars))
         else:
-            bars = [Bar(i.period.words(lang), (_display(i)[0],), (format_value(i.value, i.unit, i.qualifier, lang),))
+            bars = [Bar(i.period.words(lang), (display(i, lang)[0],), (format_value(i.value, i.unit, i.qualifier, lang),))
                     for i in inds]
         series = ("",)
         points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
