@@ -1157,7 +1157,9 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False,
         if tagger:
             tagger.block(block, flows)
         story.extend(flows)
-    doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx))
+    # Tagged files use PDF 1.5+ keys (/Tabs, /StructParents); PDF/A-2 is based on PDF 1.7.
+    version = {"pdfVersion": (1, 7)} if tagger else {}
+    doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx, **version))
     last = doc.frame
     ctx.filled = ctx.pages - 1 + (last._y2 - last._y) / last._height
     return ctx, out

@@ -393,23 +393,36 @@ def _literal(data: bytes):
 _ATTRIBUTE_OWNER = {"Scope": "Table", "ListNumbering": "List"}
 
 
+def _text_string(value: str) -> str:
+    """A PDF text string: literal for ASCII, else UTF-16 in hex (a third shorter than escapes)."""
+    if value.isascii():
+        return "(" + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") \
+            .replace("\r", "\\r").replace("\n", "\\n") + ")"
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
+
+
 def _StructElem(element: Element, tagger: Tagger):  # noqa: N802 (a PDF object's name)
-    """The structure element as a reportlab PDF object, written compactly: a brief has hundreds."""
+    """The structure element as a reportlab PDF object."""
+    obj = _struct_elem_class()()
+    obj.element, obj.tagger = element, tagger
+    return obj
 
+
+@functools.lru_cache(maxsize=1)
+def _struct_elem_class():
     class StructElem(_pdf_object()):
+        """Written compactly, without reportlab's dictionary machinery: a brief has hundreds."""
+
         def format(self, document):
+            element, tagger = self.element, self.tagger
+            numbers = document.idToObjectNumberAndVersion
+
             def ref(name: str) -> str:
-                return "%d %d R" % document.idToObjectNumberAndVersion[name]
+                return "%d %d R" % numbers[name]
 
-            def text(value: str) -> str:
-                return _string(value).format(document).decode("latin-1")
-
-            # No spaces a parser does not need: hundreds of these go into every brief.
             parts = [f"/S/{element.role}"]
-            if element.parent is None:
-                parts.append(f"/P {ref('BGStructTreeRoot')}")
-            else:
-                parts.append(f"/P {ref(element.parent.name)}")
+            parent = element.parent.name if element.parent is not None else "BGStructTreeRoot"
+            parts.append(f"/P {ref(parent)}")
             pages = {k[0] for k in element.kids if isinstance(k, tuple)}
             page = min(pages) if pages else None
             if page is not None:
@@ -425,17 +438,17 @@ def _StructElem(element: Element, tagger: Tagger):  # noqa: N802 (a PDF object's
                 else:
                     kids.append(f"<</Type/MCR/Pg {ref(tagger.page_names[kid[0]])}/MCID {kid[1]}>>")
             parts.append("/K " + (kids[0] if len(kids) == 1 else "[" + " ".join(kids) + "]"))
-            owned = {}
+            owned: dict[str, list[str]] = {}
             for key, value in element.attrs.items():
                 if key in _ATTRIBUTE_OWNER:
                     owned.setdefault(_ATTRIBUTE_OWNER[key], []).append(f"/{key}/{value}")
                 elif value:
-                    parts.append(f"/{key}{text(value)}")
+                    parts.append(f"/{key}{_text_string(value)}")
             for owner, pairs in owned.items():
                 parts.append(f"/A<</O/{owner}{''.join(pairs)}>>")
             return ("<<" + "".join(parts) + ">>").encode("latin-1")
 
-    return StructElem()
+    return StructElem
 
 
 # --------------------------------------------------------------------------- drawing hooks
