@@ -277,3 +277,20 @@ def test_untagged_layout_draws_the_same_pages(briefs):
     assert len(tagged.pages) == len(untagged.pages)
     for a, b in zip(tagged.pages, untagged.pages):
         assert squash(a.extract_text()) == squash(b.extract_text())
+
+
+def test_a_table_header_repeated_on_a_new_page_is_read_once(briefs):
+    """The header row drawn again at the top of each page is an artifact; the tree has it once."""
+    import dataclasses
+
+    brief, _ = briefs["en"]
+    table = next(b for b in brief.blocks if isinstance(b, Table))
+    long_table = dataclasses.replace(table, rows=table.rows * 12)
+    brief = dataclasses.replace(brief, blocks=tuple(long_table if b is table else b
+                                                    for b in brief.blocks))
+    data = pdf.render(brief)
+    r = reader(data)
+    on_pages = [p.extract_text().count(table.header[0]) for p in r.pages]
+    assert sum(1 for n in on_pages if n) >= 2                    # the header is on several pages
+    heads = [e for e in _elements(r) if e["/S"] == "/TH"]
+    assert len(heads) == len(table.header)
