@@ -63,7 +63,7 @@ def refusal(text: str) -> str | None:
     """Why validation must refuse ``text`` (a fragment of the message), or None if it must not."""
     kept = text.strip()
     if not kept:
-        return "missing English text"
+        return "missing; write it in English"  # or Chinese: one language is enough
     # The message names the first character of the first kind found, kinds in this order.
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in kept):
         return "contains control character"
