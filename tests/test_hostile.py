@@ -233,8 +233,8 @@ def test_known_hostile_strings_in_every_format(tmp_path, text):
     ("a bell \x07 rings", "contains control character U+0007 at position 8"),
     ("escape \x1b[31m red", "contains control character U+001B at position 8"),
     ("abc\u202eevil", "contains invisible text-direction control U+202E at position 4"),
-    ("   ", "missing English text"),
-    ("", "missing English text"),
+    ("   ", "missing; write it in English"),
+    ("", "missing; write it in English"),
 ])
 def test_refused_text_names_file_line_and_field(tmp_path, text, reason):
     write_overlay(tmp_path, text)
