@@ -208,6 +208,45 @@ def check(content, overlays, coverage, seed_texts) -> None:
         write_coverage(lib, sys.stdout)
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--region", "-r", "region_id", required=True, help="Id of the region the figures are about, e.g. example-city.")
+@click.option("--name-zh", default="", help="Chinese name, for a region briefgen does not know yet (e.g. 示例市).")
+@click.option("--name-en", default="", help="English name, for a new region.")
+@click.option("--level", default="city", show_default=True, help="city, county, district, province ... (new region).")
+@click.option("--parent", help="Id of the region it belongs to (new region), e.g. jiangsu.")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD,...",
+              help="Map your columns to briefgen's fields, e.g. --map 指标=indicator_zh,数值=value.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="A YAML file of 'COLUMN: field' lines (--map adds to it).")
+@click.option("--sheet", help="Sheet to read (default: the first).")
+@click.option("--theme", help="Theme for rows without a 主题 column (id or Chinese name).")
+@click.option("--source-title", help="Source document, for a sheet without a 来源 column.")
+@click.option("--source-date", help="Date of the source document (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("-o", "--output", help="Overlay folder to write.  [default: ./REGION/]")
+@click.option("--dry-run", is_flag=True, help="Show the mapping and the figures; write nothing.")
+@click.option("--force", is_flag=True, help="Replace the files of an existing overlay folder.")
+@content_options
+def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file, sheet, theme,
+            source_title, source_date, output, dry_run, force, content, overlays) -> None:
+    """Turn a spreadsheet of figures (.xlsx or .csv) into a checked overlay folder.
+
+    Shows how the columns are mapped first; every problem names its cell
+    (Sheet1!D12), and nothing is written until the whole sheet is clean.
+
+    \b
+    Examples:
+      briefgen import figures.xlsx -r example-city --name-zh 示例市 --parent jiangsu --dry-run
+      briefgen import figures.csv -r suqian --map 指标=indicator_zh,数值=value -o my-overlay/
+    """
+    from .importer import RegionInfo, run_import
+
+    run_import(file, region=RegionInfo(region_id, name_zh, name_en, level, parent), output=output,
+               maps=list(maps), mapping_file=mapping_file, sheet_name=sheet, theme=theme,
+               source_title=source_title, source_date=source_date, content=content, overlays=overlays,
+               dry_run=dry_run, force=force, echo=click.echo)
+
+
 def _on_sigterm(signum, frame) -> None:
     # Unwind as Ctrl-C does, so the temporary file being written is removed on the way
     # out; the default action would kill the process and leave it behind.
