@@ -194,9 +194,13 @@ def check(content, overlays, coverage, seed_texts) -> None:
     from .library import load_library
     from .listing import write_coverage
 
+    from .readiness import report_lines
+
     lib = load_library(content, overlays)
     counts = lib.counts()
     click.echo("content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    for line in [*(f"note: {n}" for n in lib.notes), *report_lines(lib)]:
+        click.echo(line)
     if seed_texts:
         from .library.provenance import check_provenance
 
@@ -245,6 +249,32 @@ def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file
                maps=list(maps), mapping_file=mapping_file, sheet_name=sheet, theme=theme,
                source_title=source_title, source_date=source_date, content=content, overlays=overlays,
                dry_run=dry_run, force=force, echo=click.echo)
+
+
+@cli.group()
+def new() -> None:
+    """Start new content from a commented skeleton."""
+
+
+@new.command("region")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Folder to write.  [default: ./NAME/]")
+@click.option("--parent", help="Id of the region it belongs to, e.g. jiangsu.")
+def new_region(name, output, parent) -> None:
+    """Write an overlay skeleton for region NAME (an id such as xuzhou): region, source,
+    a figure, a finding, a case and a recommendation, each value to fill in marked <<fill in: ...>>.
+
+    \b
+    Examples:
+      briefgen new region xuzhou --parent jiangsu
+      briefgen check --overlay xuzhou/      # refused until every <<fill in ...>> is replaced
+    """
+    from .scaffold import new_region as write_skeleton
+
+    folder = write_skeleton(name, output, parent)
+    click.echo(str(folder))
+    click.echo(f"next: replace every <<fill in: ...>> in {folder}/, then briefgen check --overlay {folder}",
+               err=True)
 
 
 def _on_sigterm(signum, frame) -> None:

@@ -289,8 +289,11 @@ def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> 
         problems.add(f"{shown}:1", f"not valid CSV ({e})")
         return []
     header = [h.strip() for h in header]
-    missing = [c for c in INDICATOR_COLUMNS
-               if c not in header and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
+    def twin(c: str) -> str:  # one language is enough: indicator_zh stands in for indicator_en
+        return c[:-3] + {"_en": "_zh", "_zh": "_en"}.get(c[-3:], c[-3:])
+
+    missing = [c for c in INDICATOR_COLUMNS if c not in header and twin(c) not in header
+               and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
     if missing:
         problems.add(f"{shown}:1", f"missing column(s) {', '.join(missing)}; the header must be: "
                                    f"{','.join(INDICATOR_COLUMNS)}")
