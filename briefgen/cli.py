@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import BriefgenError, UsageError
-from .spec import AUDIENCES, LANGS, LENGTHS
+from .spec import AUDIENCES, LANGS, LENGTHS, MISSING_TRANSLATION
 
 FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
 LIST_KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
@@ -67,8 +67,10 @@ def cli() -> None:
 @click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
 @click.option("--paper", type=click.Choice(("A4", "Letter")), help="Paper size (default A4, or the config's).")
 @click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
+@click.option("--missing-translation", type=click.Choice(MISSING_TRANSLATION), default="omit", show_default=True,
+              help="Records with no text in --lang: leave them out, or fail naming them.")
 def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
-         config, reference_docx, paper, as_of) -> None:
+         config, reference_docx, paper, as_of, missing_translation) -> None:
     """Make one brief, in one or more formats.
 
     Prints the path of each file written, one a line.
@@ -90,8 +92,15 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     style = load_style(config, reference_docx=reference_docx, paper=paper)
     lib = load_library(content, overlays)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
-                     as_of=as_of)
+                     as_of=as_of, missing_translation=missing_translation)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
+    if missing_translation == "omit":
+        from .readiness import omit_untranslated
+
+        lib, omitted = omit_untranslated(lib, lang)
+        if omitted:
+            click.echo(f"briefgen: note: {len(omitted)} record(s) without {lang} text left out of {lang} "
+                       f"briefs: {', '.join(omitted[:8])}{' ...' if len(omitted) > 8 else ''}", err=True)
     # Decide every path before rendering, so a bad -o fails fast and writes nothing.
     stem_guess = resolved.file_stem(resolved.benchmark)
     plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])

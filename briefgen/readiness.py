@@ -2,6 +2,10 @@
 and which records have no text in one of the two languages."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
+
+from .errors import UsageError
 from .library import Library
 from .spec import LANGS
 
@@ -53,3 +57,40 @@ def report_lines(lib: Library, regions: list[str] | None = None) -> list[str]:
             more = f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else ""
             lines.append(f"  {kind}: {', '.join(ids[:SHOWN])}{more}")
     return lines
+
+
+def require_lang(lib: Library, regions: tuple[str | None, ...], lang: str) -> None:
+    """Refuse (UsageError) a ``lang`` brief about ``regions`` when any of their records lacks ``lang``."""
+    wanted = {r for r in regions if r}
+    lacking = [f"{kind[:-1]} '{rec.id}' ({', '.join(rec.missing_texts(lang))})"
+               for kind in ("regions", "indicators", "findings", "cases", "recommendations")
+               for rec in getattr(lib, kind).values()
+               if (rec.id if kind == "regions" else rec.region) in wanted and not rec.has_lang(lang)]
+    if lacking:
+        more = f" and {len(lacking) - SHOWN} more" if len(lacking) > SHOWN else ""
+        raise UsageError(f"{len(lacking)} record(s) for this brief have no {LANG_NAMES[lang]} text: "
+                         f"{'; '.join(lacking[:SHOWN])}{more}. Write the translations, or use "
+                         "--missing-translation omit to leave those records out")
+
+
+def omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
+    """The library without the figures, findings, cases and recommendations that have no ``lang``
+    text, and the ids left out.  References to them are dropped with them, as ``as_of`` does;
+    regions, themes and sources stay (a name in the other language is not a translation)."""
+    def keep(records: dict) -> dict:
+        return {k: v for k, v in records.items() if v.has_lang(lang)}
+
+    ind = keep(lib.indicators)
+    fnd = {k: replace(v, indicators=tuple(i for i in v.indicators if i in ind))
+           for k, v in keep(lib.findings).items()}
+    cas = {k: replace(v, indicators=tuple(i for i in v.indicators if i in ind)) for k, v in keep(lib.cases).items()}
+    rec = {k: replace(v, evidence=tuple(e for e in v.evidence if e in fnd or e in cas))
+           for k, v in keep(lib.recommendations).items()}
+    rec = {k: v for k, v in rec.items() if v.evidence}
+    omitted = [rid for kind, kept in (("indicators", ind), ("findings", fnd), ("cases", cas),
+                                      ("recommendations", rec))
+               for rid in getattr(lib, kind) if rid not in kept]
+    if not omitted:
+        return lib, []
+    stamp = hashlib.sha256(f"{lib.fingerprint}|only {lang}".encode()).hexdigest()
+    return replace(lib, indicators=ind, findings=fnd, cases=cas, recommendations=rec, fingerprint=stamp), omitted
