@@ -164,9 +164,12 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
 @click.argument("kind", type=click.Choice(LIST_KINDS))
 @click.option("--region", "-r", help="Only records about this region (id or name).")
 @click.option("--theme", "-t", help="Only records on this theme id.")
-@click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "json", "xlsx")), default="table",
+              show_default=True)
+@click.option("--bom", is_flag=True, help="Start CSV with a byte-order mark, so Excel shows the Chinese correctly.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @content_options
-def list_(kind, region, theme, fmt, content, overlays) -> None:
+def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
     """List regions, themes, sources, indicators, findings, cases or recommendations.
 
     \b
@@ -174,16 +177,39 @@ def list_(kind, region, theme, fmt, content, overlays) -> None:
       briefgen list regions
       briefgen list indicators --region suqian --format csv > suqian.csv
       briefgen list recommendations --theme talent-education
+      briefgen list indicators --format csv --bom -o figures.csv    # opens in Excel
+      briefgen list indicators --format xlsx -o figures.xlsx
+
+    What --format csv writes for indicators, --overlay reads back as indicators.csv.
     """
+    import io
+
     from .library import load_library
-    from .listing import write_listing
+    from .listing import write_listing, write_listing_xlsx
+    from .output import write_atomic
 
     lib = load_library(content, overlays)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
         from .library.loader import suggest
         raise UsageError(f"unknown theme '{theme}'{suggest(theme, lib.themes)} (briefgen list themes shows all)")
-    write_listing(lib, kind, rid, theme, fmt, sys.stdout)
+    if fmt == "xlsx":
+        if not output and sys.stdout.isatty():
+            raise UsageError("an .xlsx workbook is not for the terminal; write it with -o FILE.xlsx")
+        data = io.BytesIO()
+        write_listing_xlsx(lib, kind, rid, theme, data)
+    elif output:
+        text = io.StringIO()
+        write_listing(lib, kind, rid, theme, fmt, text, bom=bom)
+        data = io.BytesIO(text.getvalue().encode("utf-8"))
+    else:
+        write_listing(lib, kind, rid, theme, fmt, sys.stdout, bom=bom)
+        return
+    if output:
+        write_atomic(Path(output), data.getvalue())
+        click.echo(output, err=True)
+    else:
+        sys.stdout.buffer.write(data.getvalue())
 
 
 @cli.command()

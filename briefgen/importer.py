@@ -302,6 +302,8 @@ def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: Region
         if not title:
             problems.append(f"{get('source').ref if get('source') else row_ref}: the source is empty; name the "
                             "document the figure comes from")
+        elif title in library.sources:      # a source id, as `briefgen list` exports it
+            row["source"] = title
         else:
             if title not in sources:
                 sid = f"{region.id}-source-{len(sources) + 1}"
