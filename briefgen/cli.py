@@ -312,6 +312,27 @@ def new_region(name, output, parent) -> None:
                err=True)
 
 
+@cli.command()
+@content_options
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+def serve(content, overlays, port) -> None:
+    """Preview briefs in the browser while you edit the content (127.0.0.1 only).
+
+    Prints the address to open.  Pick region, benchmark, audience, length and
+    language; download the PDF or Word file; the page rebuilds whenever a content
+    file changes, and lists briefgen check's problems when there are any.
+
+    \b
+    Examples:
+      briefgen serve
+      briefgen serve --overlay my-city/ --port 8000
+    """
+    from .serve import serve as run
+
+    run(content, overlays, port, click.echo)
+
+
 def _on_sigterm(signum, frame) -> None:
     # Unwind as Ctrl-C does, so the temporary file being written is removed on the way
     # out; the default action would kill the process and leave it behind.
