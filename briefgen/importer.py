@@ -116,6 +116,10 @@ def map_columns(sheet: Sheet, given: dict[str, str]) -> Mapping:
     if missing:
         raise UsageError(f"--map names column(s) {', '.join(missing)} that sheet '{sheet.name}' does not "
                          f"have; its columns are: {', '.join(sheet.header)}")
+    twice = sorted({t for t in given.values() if list(given.values()).count(t) > 1})
+    if twice:
+        cols = [c for c, t in given.items() if t == twice[0]]
+        raise UsageError(f"--map sends {' and '.join(cols)} both to {twice[0]}; map one column to each field")
     columns, how = {}, {}
     for column in sheet.header:
         if column in given:
@@ -339,7 +343,8 @@ def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: Region
     files = {"indicators.csv": _csv(rows), "sources.yaml": _yaml(list(sources.values()))}
     if new_region:
         names = {"name_zh": region.name_zh, "name_en": region.name_en}
-        first = next(iter(sources), "")
+        cited = rows[0]["source"] if rows else ""
+        first = next(iter(sources), "") or (library.sources[cited].title("zh") if cited in library.sources else "")
         files["regions.yaml"] = _yaml([{
             "id": region.id, **{k: v for k, v in names.items() if v}, "level": region.level,
             "parent": region.parent,

@@ -1,12 +1,13 @@
 """Write examples/example-city.xlsx, the sample spreadsheet of the README's walk-through.
 
-    python examples/example_city_sheet.py
+    python examples/example_city_sheet.py [OUT.xlsx]     # default: examples/example-city.xlsx
 
 示例市 / Example City is made up, and so is every figure in the sheet: it shows
 the shape of an analyst's spreadsheet (Chinese headers, one figure a row, a
 source and a page for each), not facts about any place.  The sheet says so in
 its source title and in every note.
 """
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -35,4 +36,4 @@ def write(path: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(write(Path(__file__).with_name("example-city.xlsx")))
+    print(write(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("example-city.xlsx")))
