@@ -95,12 +95,13 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
                      as_of=as_of, missing_translation=missing_translation)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
     if missing_translation == "omit":
-        from .readiness import omit_untranslated
+        from .readiness import library_for, omit_untranslated
 
-        lib, omitted = omit_untranslated(lib, lang)
+        omitted = omit_untranslated(lib, lang)[1]
         if omitted:
             click.echo(f"briefgen: note: {len(omitted)} record(s) without {lang} text left out of {lang} "
                        f"briefs: {', '.join(omitted[:8])}{' ...' if len(omitted) > 8 else ''}", err=True)
+        lib = library_for(resolved, lib)
     # Decide every path before rendering, so a bad -o fails fast and writes nothing.
     stem_guess = resolved.file_stem(resolved.benchmark)
     plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])

@@ -94,3 +94,12 @@ def omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
         return lib, []
     stamp = hashlib.sha256(f"{lib.fingerprint}|only {lang}".encode()).hexdigest()
     return replace(lib, indicators=ind, findings=fnd, cases=cas, recommendations=rec, fingerprint=stamp), omitted
+
+
+def library_for(spec, lib: Library) -> Library:
+    """The library a brief for ``spec`` is composed from: with ``missing_translation="omit"``,
+    without the records that have no text in the brief's language.
+
+    Every way of making a brief (CLI, API, batch, serve) passes through here, so they agree;
+    it belongs in the composer once the composer takes it over."""
+    return omit_untranslated(lib, spec.lang)[0] if spec.missing_translation == "omit" else lib

@@ -97,10 +97,11 @@ class Preview:
                 spec = BriefSpec(region=choice["region"], benchmark=choice.get("benchmark") or None,
                                  audience=choice["audience"], length=choice["length"], lang=choice["lang"])
                 resolved = spec.resolve(self._library)
-                library, omitted = omit_untranslated(self._library, spec.lang)
+                omitted = omit_untranslated(self._library, spec.lang)[1]
                 notes = [f"{len(omitted)} record(s) without {LANG_LABELS[spec.lang]} text left out: "
                          f"{', '.join(omitted[:8])}{' ...' if len(omitted) > 8 else ''}"] if omitted else []
-                self._built[key] = (compose(resolved, library), notes, resolved)
+                # compose() leaves the untranslated records out (readiness.library_for).
+                self._built[key] = (compose(resolved, self._library), notes, resolved)
             return self._built[key]
 
 

@@ -56,3 +56,16 @@ def test_a_record_with_neither_language_is_one_problem(zh_only, capsys):
     assert code == 1 and "1 problem in the content" in err
     assert ("indicator 'example-city-firms': field 'indicator_en': missing; write it in English (indicator_en) "
             "or Chinese (indicator_zh), or both") in err
+
+
+def test_the_python_api_and_batch_leave_out_the_same_records(zh_only, tmp_path):
+    import briefgen
+
+    md = briefgen.make_all("example-city", formats=("md",), overlays=[zh_only])["md"].decode("utf-8")
+    assert "1.25 billion" in md and "260" not in md
+    with pytest.raises(briefgen.UsageError, match="indicator 'example-city-firms' \\(indicator_en\\)"):
+        briefgen.make_all("example-city", formats=("md",), overlays=[zh_only], missing_translation="fail")
+    plan = {"edition": "e", "briefs": [{"region": "example-city", "formats": ["md"]}]}
+    briefgen.batch(plan, tmp_path / "out", overlays=[zh_only], jobs=1)
+    (batch_md,) = (tmp_path / "out").rglob("*.md")
+    assert "1.25 billion" in batch_md.read_text(encoding="utf-8") and "260" not in batch_md.read_text(encoding="utf-8")
