@@ -223,6 +223,11 @@ def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: Region
     if not col("source") and not source_title:
         problems.append(f"sheet '{sheet.name}': no column naming each figure's source; add one headed 来源 "
                         "(e.g. 示例市2024年统计公报) or give --source-title")
+    if region.id not in library.regions:        # a known region may be named: 宿迁, Suqian
+        try:
+            region.id = library.region(region.id).id
+        except UsageError:
+            pass
     if not ID_RE.match(region.id):
         raise UsageError(f"--region '{region.id}' is not a valid id; use lower-case letters, digits and "
                          "'-' (e.g. 'example-city')")

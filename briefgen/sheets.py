@@ -58,12 +58,18 @@ def cell_text(value: Any) -> str:
 
 def _sheet(name: str, rows: Iterable[Sequence[Any]], notes: Sequence[str] = ()) -> Sheet:
     header: list[str] | None = None
+    titles: list[str] = []
     data = []
     for number, raw in enumerate(rows, start=1):
         texts = [cell_text(v) for v in raw]
         if not any(texts):
             continue
         if header is None:
+            # A title above the table ("示例市2024年统计", one merged cell) is not the header.
+            if sum(1 for t in texts if t) < 2 and number < 5:
+                titles.append(f"row {number} of sheet '{name}' ({next(t for t in texts if t)!r}) is read as "
+                              "a title, not as the header")
+                continue
             header = texts
             continue
         cells = {}
@@ -76,7 +82,7 @@ def _sheet(name: str, rows: Iterable[Sequence[Any]], notes: Sequence[str] = ()) 
         raise UsageError(f"sheet '{name}' is empty; put a header row (指标, 数值, 单位 ...) and one "
                          "figure a row")
     blanks = [column_letter(i) for i, h in enumerate(header) if not h]
-    notes = list(notes)
+    notes = [*notes, *titles]
     if blanks:
         notes.append(f"column(s) {', '.join(blanks)} of sheet '{name}' have no header and are not read")
     return Sheet(name, tuple(h for h in header if h), tuple(data), tuple(notes))

@@ -108,3 +108,14 @@ def test_page_locator_refused_for_a_source_with_a_seed_text(tmp_path, capsys):
     code, _, err = run_cli(capsys, "check", "--overlay", overlay)
     assert code == 1
     assert "'p. 4' names a place, but source 's003' has a text" in err and "copy a verbatim phrase" in err
+
+
+def test_title_row_above_the_header_and_a_known_region_by_name(tmp_path, capsys):
+    sheet = workbook(tmp_path / "titled.xlsx", [
+        ["宿迁市跨境电商数据（示例数据）"], [], HEADER,
+        ["跨境电商进出口额", 12.5, "亿元", "2024年", "贸易规模与增长", SOURCE, 3]])
+    code, out, err = run_cli(capsys, "import", sheet, "-r", "宿迁", "--dry-run")
+    assert code == 0, err
+    assert "row 1 of sheet 'Sheet1' ('宿迁市跨境电商数据（示例数据）') is read as a title" in err
+    assert "suqian-cbec-trade-value-2024: 跨境电商进出口额 = 12.5 亿元" in out
+    assert "regions.yaml" not in err  # suqian is known: no new region record
