@@ -48,6 +48,8 @@ def cli() -> None:
       briefgen make --region 宿迁 --lang zh --format all -o out/
       briefgen list regions
       briefgen batch plan.toml -o out/
+      briefgen import figures.xlsx --region example-city --name-zh 示例市 --dry-run
+      briefgen serve --overlay my-city/
     """
 
 
@@ -289,7 +291,12 @@ def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file
 
 @cli.group()
 def new() -> None:
-    """Start new content from a commented skeleton."""
+    """Start new content from a commented skeleton.
+
+    \b
+    Examples:
+      briefgen new region xuzhou --parent jiangsu
+    """
 
 
 @new.command("region")

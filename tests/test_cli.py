@@ -146,7 +146,8 @@ def test_check_reports_problems_and_exits_nonzero(content_copy, monkeypatch, cap
     assert "themes.yaml:1" in err and "'Bad' is not a valid id" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", [[], ["make"], ["list"], ["check"]])
+@pytest.mark.parametrize("command", [[], ["make"], ["list"], ["check"], ["import"], ["new"], ["new", "region"],
+                                     ["serve"]])
 def test_help_has_an_example(command):
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
