@@ -96,6 +96,8 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      as_of=as_of, missing_translation=missing_translation)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
+    for note in lib.notes:
+        click.echo(f"briefgen: note: {note}", err=True)
     if missing_translation == "omit":
         from .readiness import library_for, omit_untranslated
 

@@ -16,6 +16,8 @@ def test_exported_csv_is_accepted_back_as_an_overlay(tmp_path, capsys):
     code, out, err = run_cli(capsys, "check", "--overlay", overlay)
     assert code == 0, err
     assert "note: exported/indicators.csv:1: column(s) period_end, file, line ignored" in out
+    code, _, err = run_cli(capsys, "make", "-r", "suqian", "--overlay", overlay, "-f", "md", "-o", tmp_path / "b.md")
+    assert code == 0 and "note: exported/indicators.csv:1: column(s) period_end, file, line ignored" in err
     base, again = load_library(), load_library(overlays=[overlay])
     suqian = [i for i in base.indicators.values() if i.region == "suqian"]
     assert suqian and all(again.indicators[i.id].value == i.value and again.indicators[i.id].period == i.period
