@@ -248,11 +248,20 @@ class Handler(BaseHTTPRequestHandler):
             self._send(400, str(e).encode("utf-8"), "text/plain; charset=utf-8")
         except (BrokenPipeError, ConnectionResetError):
             pass
+        except Exception as e:  # briefgen's bug, not the user's: say so on the page, keep serving
+            self._send(500, f"internal error: {type(e).__name__}: {e}; this is a bug in briefgen, please "
+                            "report it".encode("utf-8"), "text/plain; charset=utf-8")
 
 
 def make_server(content: str | None, overlays: Sequence[str], port: int = 0) -> tuple[ThreadingHTTPServer, Preview]:
     """A server on 127.0.0.1 (``port`` 0: any free one) and the preview it shows, content loaded."""
     preview = Preview(content, tuple(overlays))
+    missing = [str(f) for f in preview.folders() if not f.is_dir()]
+    if missing:
+        from .errors import UsageError
+
+        raise UsageError(f"content folder not found: {missing[0]}; give a folder that holds regions.yaml, "
+                         "indicators.csv ... (see content/SCHEMA.md)")
     preview.refresh()
     handler = type("PreviewHandler", (Handler,), {"preview": preview})
     try:
