@@ -100,25 +100,29 @@ def _slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.casefold())).strip("-")[:48]
 
 
-def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: RegionInfo,
-                theme: str | None = None, source_title: str | None = None,
-                source_date: str | None = None) -> ImportPlan:
-    """Check every row and build the overlay's files; nothing is written here."""
-    problems: list[str] = []
-    notes = list(sheet.notes)
-    col = mapping.column_for
-    for needed, example in (("value", "数值"), ("indicator_zh", "指标")):
-        if needed == "indicator_zh" and (col("indicator_zh") or col("indicator_en")):
-            continue
-        if not col(needed):
-            problems.append(f"sheet '{sheet.name}': no column for {needed}; add one headed '{example}' or map "
-                            f"yours with --map 列名={needed} (columns: {', '.join(sheet.header)})")
+def _sheet_problems(sheet: Sheet, mapping: Mapping, theme: str | None, source_title: str | None) -> list[str]:
+    """Columns the sheet must have (or options standing in for them), named with the fix."""
+    col, problems = mapping.column_for, []
+    if not col("value"):
+        problems.append(f"sheet '{sheet.name}': no column for value; add one headed '数值' or map yours "
+                        f"with --map 列名=value (columns: {', '.join(sheet.header)})")
+    if not (col("indicator_zh") or col("indicator_en")):
+        problems.append(f"sheet '{sheet.name}': no column for indicator_zh; add one headed '指标' or map "
+                        f"yours with --map 列名=indicator_zh (columns: {', '.join(sheet.header)})")
     if not (col("locator") or col("page") or col("table")):
         problems.append(f"sheet '{sheet.name}': no column saying where each figure is in its source; "
                         "add one headed 页码 (page), 表号 (table) or 原文 (a phrase quoted from it)")
     if not col("source") and not source_title:
         problems.append(f"sheet '{sheet.name}': no column naming each figure's source; add one headed 来源 "
                         "(e.g. 示例市2024年统计公报) or give --source-title")
+    if not col("theme") and not theme:
+        problems.append(f"sheet '{sheet.name}': no column for the theme; add one headed 主题 or give "
+                        "--theme (briefgen list themes)")
+    return problems
+
+
+def _check_region(region: RegionInfo, library: Library) -> bool:
+    """Resolve a known region given by name; refuse a bad id or parent.  True if the region is new."""
     if region.id not in library.regions:        # a known region may be named: 宿迁, Suqian
         try:
             region.id = library.region(region.id).id
@@ -127,134 +131,181 @@ def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: Region
     if not ID_RE.match(region.id):
         raise UsageError(f"--region '{region.id}' is not a valid id; use lower-case letters, digits and "
                          "'-' (e.g. 'example-city')")
-    new_region = region.id not in library.regions
-    if new_region and not (region.name_zh or region.name_en):
-        raise UsageError(f"region '{region.id}' is new: give its name with --name-zh (e.g. 示例市) "
-                         "and/or --name-en")
     if region.parent and region.parent not in library.regions:
         from .library.loader import suggest
         raise UsageError(f"--parent '{region.parent}': no such region{suggest(region.parent, library.regions)}")
-    if problems:
-        return ImportPlan(mapping, {}, [], problems, notes)
+    new = region.id not in library.regions
+    if new and not (region.name_zh or region.name_en):
+        raise UsageError(f"region '{region.id}' is new: give its name with --name-zh (e.g. 示例市) "
+                         "and/or --name-en")
+    return new
 
-    checker = Checker(library.units, Problems())
-    themes_by_name = {k: t for t in library.themes.values() for k in (t.id, t.name_zh, t.name_en.casefold())}
-    measures: dict[str, set[str]] = {}
-    for ind in library.indicators.values():
-        if ind.measure:
-            measures.setdefault(ind.indicator_zh, set()).add(ind.measure)
-    sources: dict[str, dict] = {}
-    rows: list[dict[str, Any]] = []
-    ids: dict[str, str] = {}
 
-    def check(cell: Cell | None, name: str, value: Any, what: str = "") -> Any:
+class RowReader:
+    """Turns one spreadsheet row into an indicators.csv row, adding a problem per bad cell."""
+
+    def __init__(self, sheet: Sheet, mapping: Mapping, library: Library, region: RegionInfo,
+                 theme: str | None, source_title: str | None, source_date: str | None):
+        self.sheet, self.mapping, self.library, self.region = sheet, mapping, library, region
+        self.theme, self.source_title, self.source_date = theme, source_title, source_date
+        self.checker = Checker(library.units, Problems())
+        self.themes = {k: t for t in library.themes.values() for k in (t.id, t.name_zh, t.name_en.casefold())}
+        self.measures: dict[str, set[str]] = {}
+        for ind in library.indicators.values():
+            if ind.measure:
+                self.measures.setdefault(ind.indicator_zh, set()).add(ind.measure)
+        self.sources: dict[str, dict] = {}   # title -> the new source record
+        self.ids: dict[str, int] = {}        # id -> row number
+        self.problems: list[str] = []
+        self.cells: dict[str, Cell] = {}
+        self.number = 0
+
+    # ------------------------------------------------------------------ one cell
+
+    def cell(self, target: str) -> Cell | None:
+        column = self.mapping.column_for(target)
+        return self.cells.get(column) if column else None
+
+    def text(self, target: str) -> str:
+        c = self.cell(target)
+        return c.value if c else ""
+
+    def where(self, *targets: str) -> str:
+        """The first of ``targets``' cells, or the row when the sheet has none of them."""
+        c = next((c for c in map(self.cell, targets) if c), None)
+        return c.ref if c else f"{self.sheet.name} row {self.number}"
+
+    def check(self, target: str, value: Any, what: str = "") -> Any:
+        """``value`` checked as the loader checks the indicator field ``target`` (None if wrong)."""
         try:
-            return checker.check_value("indicators", name, value)
+            return self.checker.check_value("indicators", target, value)
         except ValueError as e:
-            where = cell.ref if cell else f"{sheet.name} ({name})"
-            problems.append(f"{where}: {what or (cell.column if cell else name)}: {e}")
+            c = self.cell(target)
+            self.problems.append(f"{self.where(target)}: {what or (c.column if c else target)}: {e}")
             return None
 
-    for number, cells in sheet.rows:
-        def get(target: str) -> Cell | None:
-            c = col(target)
-            return cells.get(c) if c else None
+    # ------------------------------------------------------------------ one row
 
-        def text(target: str) -> str:
-            c = get(target)
-            return c.value if c else ""
-
-        row_ref = f"{sheet.name} row {number}"
+    def read(self, number: int, cells: dict[str, Cell]) -> dict[str, Any]:
+        self.number, self.cells = number, cells
         row: dict[str, Any] = {c: "" for c in INDICATOR_COLUMNS}
-        row["region"] = text("region") or region.id
-        if row["region"] != region.id:
-            problems.append(f"{get('region').ref}: {get('region').column}: '{row['region']}' is another region; "
-                            f"one import is one region ('{region.id}'): split the sheet or change --region")
-        row["indicator_zh"], row["indicator_en"] = text("indicator_zh"), text("indicator_en")
+        row["region"] = self.text("region") or self.region.id
+        if row["region"] != self.region.id:
+            self.problems.append(f"{self.where('region')}: '{row['region']}' is another region; one import is "
+                                 f"one region ('{self.region.id}'): split the sheet or change --region")
+        row["indicator_zh"], row["indicator_en"] = self.text("indicator_zh"), self.text("indicator_en")
         if not (row["indicator_zh"] or row["indicator_en"]):
-            c = get("indicator_zh") or get("indicator_en")
-            problems.append(f"{c.ref if c else row_ref}: the indicator's name is empty; write what the "
-                            "figure measures (e.g. 跨境电商进出口额)")
-        raw_value = text("value").replace(",", "").replace("，", "")
-        if check(get("value"), "value", raw_value) is None and raw_value:
-            if m := re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(\S+)", raw_value):
-                problems[-1] += f" (here: put {m[1]} in this cell and {m[2]} in the unit column)"
-        row["value"] = raw_value
-        row["unit"] = text("unit")
-        check(get("unit"), "unit", row["unit"])
-        period = _normalise_period(text("period"))
-        row["period"] = period
-        check(get("period"), "period", period)
-        qualifier = text("qualifier")
-        qualifier = QUALIFIER_WORDS.get(qualifier, qualifier)
-        if not get("qualifier") and row["unit"] == "%" and re.search(r"增长|增速|growth", row["indicator_zh"]
-                                                                      + row["indicator_en"]):
-            qualifier = "growth"
-        row["qualifier"] = qualifier or "exact"
-        check(get("qualifier"), "qualifier", row["qualifier"])
-        theme_text = text("theme") or theme or ""
-        found = themes_by_name.get(theme_text) or themes_by_name.get(theme_text.casefold())
+            self.problems.append(f"{self.where('indicator_zh', 'indicator_en')}: the indicator's name is empty; "
+                                 "write what the figure measures (e.g. 跨境电商进出口额)")
+        row["value"] = self.text("value").replace(",", "").replace("，", "")
+        if self.check("value", row["value"]) is None and row["value"]:
+            if m := re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(\S+)", row["value"]):
+                self.problems[-1] += f" (here: put {m[1]} in this cell and {m[2]} in the unit column)"
+        row["unit"] = self.text("unit")
+        self.check("unit", row["unit"])
+        row["period"] = _normalise_period(self.text("period"))
+        self.check("period", row["period"])
+        row["qualifier"] = self.qualifier(row)
+        self.check("qualifier", row["qualifier"])
+        row["theme"] = self.theme_id()
+        row["source"] = self.source_id()
+        row["locator"] = self.text("locator") or (f"p. {self.text('page')}" if self.text("page") else "") \
+            or (f"Table {self.text('table')}" if self.text("table") else "")
+        if not row["locator"]:
+            self.problems.append(f"{self.where('locator', 'page', 'table')}: empty; say where the figure is "
+                                 "in its source (a page or table number, or a phrase quoted from it)")
+        for target in ("section", "note_zh", "note_en", "indicator_zh", "indicator_en", "locator"):
+            row[target] = row[target] or self.text(target)
+            if row[target]:
+                self.check(target, row[target])
+        known = self.measures.get(row["indicator_zh"], set())
+        row["measure"] = self.text("measure") or (next(iter(known)) if len(known) == 1 else "")
+        row["id"] = self.record_id(row)
+        return row
+
+    def qualifier(self, row: dict[str, Any]) -> str:
+        """The 限定 column in briefgen's words; a % growth rate is "growth" when none is given."""
+        written = self.text("qualifier")
+        if not self.cell("qualifier") and row["unit"] == "%" and \
+                re.search(r"增长|增速|growth", row["indicator_zh"] + row["indicator_en"]):
+            return "growth"
+        return QUALIFIER_WORDS.get(written, written) or "exact"
+
+    def theme_id(self) -> str:
+        written = self.text("theme") or self.theme or ""
+        found = self.themes.get(written) or self.themes.get(written.casefold())
         if found:
-            row["theme"] = found.id
-        else:
-            c = get("theme")
-            choices = ", ".join(f"{t.id} ({t.name_zh})" for t in library.themes.values())
-            where = c.ref if c and c.value else row_ref
-            problems.append(f"{where}: theme {theme_text!r} is not one briefgen knows; "
-                            f"write one of {choices}" if theme_text else
-                            f"{where}: no theme; add a 主题 column or give --theme (one of {choices})")
-        title = text("source") or source_title or ""
+            return found.id
+        choices = ", ".join(f"{t.id} ({t.name_zh})" for t in self.library.themes.values())
+        self.problems.append(f"{self.where('theme')}: theme {written!r} is not one briefgen knows; "
+                             f"write one of {choices}")
+        return ""
+
+    def source_id(self) -> str:
+        title = self.text("source") or self.source_title or ""
         if not title:
-            problems.append(f"{get('source').ref if get('source') else row_ref}: the source is empty; name the "
-                            "document the figure comes from")
-        elif title in library.sources:      # a source id, as `briefgen list` exports it
-            row["source"] = title
-        else:
-            if title not in sources:
-                sid = f"{region.id}-source-{len(sources) + 1}"
-                record, problem = _source_record(title, sid, source_date)
-                sources[title] = record
-                if problem:
-                    problems.append(f"{get('source').ref if get('source') else row_ref}: {problem}")
-            row["source"] = sources[title]["id"]
-        locator = text("locator") or (f"p. {text('page')}" if text("page") else "") \
-            or (f"Table {text('table')}" if text("table") else "")
-        row["locator"] = locator
-        if not locator:
-            c = get("locator") or get("page") or get("table")
-            problems.append(f"{c.ref if c else row_ref}: empty; say where the figure is in its source "
-                            "(a page or table number, or a phrase quoted from it)")
-        for name in ("section", "note_zh", "note_en", "indicator_zh", "indicator_en", "locator"):
-            if row[name]:
-                check(get(name), name, row[name])
-        row["measure"] = text("measure") or (next(iter(measures[row["indicator_zh"]]))
-                                             if len(measures.get(row["indicator_zh"], ())) == 1 else "")
-        rid = text("id") or "-".join(filter(None, (region.id, _slug(row["indicator_en"] or row["measure"])
-                                                   or f"row{number}",
-                                                   _slug(period) if period != "unspecified" else "")))
-        if check(get("id"), "id", rid, "id") is not None:
-            if rid in ids:
-                problems.append(f"{row_ref}: id '{rid}' is also the id of row {ids[rid]}; give one of them an "
-                                "id column value, or tell the rows apart by period")
-            ids[rid] = str(number)
-        row["id"] = rid
-        rows.append(row)
+            self.problems.append(f"{self.where('source')}: the source is empty; name the document the "
+                                 "figure comes from")
+            return ""
+        if title in self.library.sources:      # a source id, as `briefgen list` exports it
+            return title
+        if title not in self.sources:
+            record, problem = _source_record(title, f"{self.region.id}-source-{len(self.sources) + 1}",
+                                             self.source_date)
+            self.sources[title] = record
+            if problem:
+                self.problems.append(f"{self.where('source')}: {problem}")
+        return self.sources[title]["id"]
+
+    def record_id(self, row: dict[str, Any]) -> str:
+        """The id column, or region + what it measures + period ("example-city-cbec-trade-value-2024")."""
+        period = row["period"]
+        rid = self.text("id") or "-".join(filter(None, (
+            self.region.id, _slug(row["indicator_en"] or row["measure"]) or f"row{self.number}",
+            _slug(period) if period != "unspecified" else "")))
+        if self.check("id", rid, "id") is not None:
+            if rid in self.ids:
+                self.problems.append(f"{self.sheet.name} row {self.number}: id '{rid}' is also the id of row "
+                                     f"{self.ids[rid]}; add an id column, or tell the rows apart by period")
+            self.ids[rid] = self.number
+        return rid
+
+
+def plan_import(sheet: Sheet, mapping: Mapping, library: Library, region: RegionInfo,
+                theme: str | None = None, source_title: str | None = None,
+                source_date: str | None = None) -> ImportPlan:
+    """Check every row and build the overlay's files; nothing is written here."""
+    notes = list(sheet.notes)
+    problems = _sheet_problems(sheet, mapping, theme, source_title)
+    new_region = _check_region(region, library)
+    if problems:
+        return ImportPlan(mapping, {}, [], problems, notes)
     if not sheet.rows:
-        problems.append(f"sheet '{sheet.name}' has a header but no figures; add one figure a row")
-    files = {"indicators.csv": _csv(rows), "sources.yaml": _yaml(list(sources.values()))}
+        return ImportPlan(mapping, {}, [], [f"sheet '{sheet.name}' has a header but no figures; add one "
+                                            "figure a row"], notes)
+    reader = RowReader(sheet, mapping, library, region, theme, source_title, source_date)
+    rows = [reader.read(number, cells) for number, cells in sheet.rows]
+    sources = list(reader.sources.values())
+    files = {"indicators.csv": _csv(rows), "sources.yaml": _yaml(sources)}
     if new_region:
-        names = {"name_zh": region.name_zh, "name_en": region.name_en}
-        cited = rows[0]["source"] if rows else ""
-        first = next(iter(sources), "") or (library.sources[cited].title("zh") if cited in library.sources else "")
-        files["regions.yaml"] = _yaml([{
-            "id": region.id, **{k: v for k, v in names.items() if v}, "level": region.level,
-            "parent": region.parent,
-            # A profile says only what is true of the data: where it came from.
-            **({"profile_zh": f"本简报中{region.name_zh}的数据来自用户导入的资料：{first}。"} if region.name_zh else {}),
-            **({"profile_en": f"The figures for {region.name_en} in this brief come from the user's own "
-                              f"document, {first}."} if region.name_en else {}),
-            "sources": [s["id"] for s in sources.values()]}])
-    return ImportPlan(mapping, files, rows, problems, notes)
+        files["regions.yaml"] = _yaml([_region_record(region, sources, rows, library)])
+    return ImportPlan(mapping, files, rows, reader.problems, notes)
+
+
+def _region_record(region: RegionInfo, sources: list[dict], rows: list[dict], library: Library) -> dict:
+    """A new region's record; its profile says only what is true of the data: where it came from."""
+    cited = rows[0]["source"]
+    first = next((s.get("title_zh") or s.get("title_en") for s in sources), None) \
+        or (library.sources[cited].title_zh or library.sources[cited].title_en if cited in library.sources else "")
+    record: dict[str, Any] = {"id": region.id}
+    record.update({k: v for k, v in (("name_zh", region.name_zh), ("name_en", region.name_en)) if v})
+    record.update(level=region.level, parent=region.parent)
+    if region.name_zh:
+        record["profile_zh"] = f"本简报中{region.name_zh}的数据来自用户导入的资料：{first}。"
+    if region.name_en:
+        record["profile_en"] = f"The figures for {region.name_en} in this brief come from the user's own document, {first}."
+    record["sources"] = [s["id"] for s in sources]
+    return record
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

@@ -31,6 +31,7 @@ def test_example_sheet_becomes_an_overlay_that_a_brief_quotes(tmp_path, capsys):
     assert code == 0, err
     assert "指标 -> indicator_zh  (guessed)" in err and "页码 -> page  (guessed)" in err
     assert sorted(p.name for p in out.iterdir()) == ["indicators.csv", "regions.yaml", "sources.yaml"]
+    assert ",p. 3,,,示例数据，非真实统计,cbec-trade-value" in (out / "indicators.csv").read_text(encoding="utf-8")
     code, stdout, err = run_cli(capsys, "make", "-r", "示例市", "--overlay", out, "--lang", "zh", "-f", "md",
                                 "-o", tmp_path / "brief.md")
     assert code == 0, err
@@ -86,6 +87,7 @@ def test_a_missing_column_is_named_with_the_fix(tmp_path, capsys):
     assert code == 1
     assert "no column for value; add one headed '数值' or map yours with --map 列名=value" in err
     assert "add one headed 来源" in err and "add one headed 页码" in err
+    assert "no column for the theme; add one headed 主题 or give --theme" in err
 
 
 def test_existing_folder_is_not_overwritten_without_force(tmp_path, capsys):
