@@ -40,6 +40,8 @@ class Library:
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
+    #: Things said while loading that are not problems (e.g. ignored export-only columns).
+    notes: tuple[str, ...] = ()
     _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ regions
@@ -242,6 +244,7 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
             loader.add_records(kind, found[kind], checker, records[kind], problems, replace=i > 0,
                                seen=seen[kind])
     loader.check_references(records, problems)
+    loader.check_locators(records, problems)
     if problems:
         raise ContentError(problems.items)
 
@@ -250,4 +253,5 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
         for n in (region.id, region.name_en, region.name_zh, *region.aliases):
             names.setdefault(_name_key(n), region.id)
     return Library(**records, units=units, fingerprint=digest.hexdigest(),
-                   folders=tuple(str(f) for f in folders), _names=names)
+                   folders=tuple(str(f) for f in folders), notes=tuple(problems.notes),
+                   _names=names)
