@@ -108,6 +108,13 @@ def value_label(chart: Chart, bar_index: int, series_index: int) -> str:
     return f"{value:g}"
 
 
+def series_names(chart: Chart) -> list[str]:
+    """A name per series; a lone unnamed series is named by the chart's unit."""
+    names = [clean(s).strip() for s in chart.series] or [""]
+    return [name or clean(chart.unit_label).strip() or f"Series {i + 1}"
+            for i, name in enumerate(names)]
+
+
 def estimate_width(text: str, size: float) -> float:
     """A generous width for text set in a font the writer cannot measure (a browser's).
 
@@ -182,8 +189,13 @@ def series_colours(accent: str, n: int) -> tuple[str, ...]:
     base = (accent, MUTED)
     if n <= 2:
         return base[:max(n, 1)]
-    value = accent.lstrip("#")
-    r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    value = accent.strip().lstrip("#")
+    if len(value) == 3:
+        value = "".join(ch * 2 for ch in value)
+    try:
+        r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:          # not a hex colour: the writers report that; tint grey meanwhile
+        r, g, b = (0x5F, 0x6B, 0x77)
     extra = []
     for i in range(n - 2):
         t = 0.35 + 0.4 * (i + 1) / (n - 1)          # mixed with white: lighter for later series

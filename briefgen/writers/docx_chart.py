@@ -59,18 +59,11 @@ def _number(value: float) -> str:
     return repr(float(value)) if value != int(value) else str(int(value))
 
 
-def series_names(chart: Chart) -> list[str]:
-    """A name per series; a lone unnamed series is named by the chart's unit."""
-    names = [charts.clean(s).strip() for s in chart.series] or [""]
-    return [name or charts.clean(chart.unit_label).strip() or f"Series {i + 1}"
-            for i, name in enumerate(names)]
-
-
 # --------------------------------------------------------------------------- the workbook
 
 def workbook(chart: Chart) -> bytes:
     """The chart's table as an .xlsx: categories in column A, one column per series, names in row 1."""
-    names = series_names(chart)
+    names = charts.series_names(chart)
     rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t></t></is></c>' + "".join(
         f'<c r="{_column(s + 1)}1" t="inlineStr"><is><t>{_x(name)}</t></is></c>'
         for s, name in enumerate(names)) + "</row>"]
@@ -152,7 +145,7 @@ def chart_xml(chart: Chart, house: HouseStyle) -> bytes:
     """The chart part: clustered horizontal bars, first category at the top, values cached."""
     lang = chart.lang
     tag = _LANG_TAG.get(lang, "en-GB")
-    names = series_names(chart)
+    names = charts.series_names(chart)
     colours = charts.series_colours(house.accent, len(names))
     size = house.body_size * 0.85
     n = len(chart.bars)
