@@ -64,7 +64,7 @@ def _number(value: float) -> str:
 def workbook(chart: Chart) -> bytes:
     """The chart's table as an .xlsx: categories in column A, one column per series, names in row 1."""
     names = charts.series_names(chart)
-    rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t></t></is></c>' + "".join(
+    rows = ['<row r="1">' + "".join(
         f'<c r="{_column(s + 1)}1" t="inlineStr"><is><t>{_x(name)}</t></is></c>'
         for s, name in enumerate(names)) + "</row>"]
     for i, bar in enumerate(chart.bars, start=2):
@@ -105,6 +105,7 @@ def workbook(chart: Chart) -> bytes:
             '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
             '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
             '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
             '</styleSheet>'),
         "xl/worksheets/sheet1.xml": (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_SHEET_NS}">'

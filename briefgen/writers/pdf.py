@@ -769,7 +769,7 @@ def _chart_drawing(ctx: _Context, block: Figure):
     geo = charts.layout(block.chart, round(ctx.frame_width, 3), ctx.style.body_size * 0.85,
                         ctx.style.accent, measure)
     top = geo.height
-    drawing = _drawing_class()(geo.width, geo.height)
+    drawing = _drawing_class()(geo.width, geo.height, ctx.faces.name(ctx.order[0]))
     if ctx.measure:
         return drawing              # counting pages needs only the size
     def line(rule) -> None:
@@ -806,10 +806,11 @@ def _drawing_class():
     class ChartDrawing(Flowable):
         """A chart Drawing as a flowable that draws nothing while the pages are only being counted."""
 
-        def __init__(self, width: float, height: float):
+        def __init__(self, width: float, height: float, font: str):
             super().__init__()
             self.width, self.height = width, height
-            self.drawing = Drawing(width, height)
+            # Without an initial font the renderer selects Helvetica, which is never embedded.
+            self.drawing = Drawing(width, height, initialFontName=font)
 
         def add(self, shape) -> None:
             self.drawing.add(shape)
