@@ -163,7 +163,7 @@ def wrap(text: str, width: float, size: float, measure: Measure, max_lines: int 
 
 def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) covering ``lo..hi``."""
-    if hi <= lo:
+    if not (hi - lo) / target > 1e-300:     # no span (or one too small to divide): a unit scale
         hi = lo + 1.0
     raw = (hi - lo) / target
     power = 10 ** math.floor(math.log10(raw))
@@ -171,7 +171,8 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     first = math.floor(lo / step + 1e-9) * step
     last = math.ceil(hi / step - 1e-9) * step
     count = int(round((last - first) / step))
-    return [round(first + i * step, 10) for i in range(count + 1)]
+    # 12 significant digits drop float noise (0.30000000000000004) at any magnitude.
+    return [float(f"{first + i * step:.12g}") for i in range(count + 1)]
 
 
 def tick_text(value: float, step: float) -> str:
@@ -279,8 +280,8 @@ def layout(chart: Chart, width: float, size: float, accent: str, measure: Measur
                     for i, bar in enumerate(chart.bars) for s, v in enumerate(bar.values[:n_series]))
         if not short:
             break
-        lo -= step
-        ticks.insert(0, round(lo, 10))
+        lo = float(f"{lo - step:.12g}")
+        ticks.insert(0, lo)
 
     def at(value: float) -> float:
         return x0 + (value - lo) / (hi - lo) * pw
