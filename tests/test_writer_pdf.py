@@ -233,6 +233,23 @@ def test_chinese_chart_labels_extract_in_the_cjk_face(pdfs):
     assert faces == {"WenQuanYiMicroHei-0"}
 
 
+def test_a_chinese_name_in_an_english_chart_is_set_in_the_cjk_face():
+    brief = sample_brief("en")
+    figure = next(b for b in brief.blocks if hasattr(b, "chart"))
+    chart = dataclasses.replace(figure.chart, series=("Suqian 宿迁", "Hangzhou"))
+    blocks = tuple(dataclasses.replace(b, chart=chart) if b is figure else b for b in brief.blocks)
+    page = reader(pdf.render(dataclasses.replace(brief, blocks=blocks), STYLE)).pages[0]
+    faces: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None:
+            faces.setdefault(text.strip(), set()).add(str(font["/BaseFont"]).split("+", 1)[-1])
+
+    page.extract_text(visitor_text=visit)
+    assert faces["宿迁"] == {"WenQuanYiMicroHei-0"}
+    assert "BitstreamVeraSans-Roman" in faces["Hangzhou"]          # the legend; the table header is bold
+
+
 def test_a_chart_of_one_series_has_no_legend():
     brief = sample_brief("en")
     figure = next(b for b in brief.blocks if hasattr(b, "chart"))
