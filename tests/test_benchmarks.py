@@ -41,3 +41,15 @@ def test_calibration_script_reports_the_estimate_and_the_fill():
     assert "en:" in result.stdout and "zh:" in result.stdout
     assert "refitted weights" in result.stdout
     assert "How full the final briefs are" in result.stdout
+
+
+@pytest.mark.slow
+def test_floor_section_prints_both_cold_ratios(tmp_path):
+    result = subprocess.run([sys.executable, str(SCRIPT), "--only", "floor", "--runs", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "libraries' floor" in result.stdout
+    ratios = [line for line in result.stdout.splitlines() if line.startswith("ratios: ")]
+    assert len(ratios) == 1
+    assert "cold PDF (en) / floor" in ratios[0] and "cold PDF (zh) / floor" in ratios[0]
+    assert "<= 2.0x" in ratios[0]
