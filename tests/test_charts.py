@@ -93,7 +93,7 @@ def test_no_title_inside_and_a_legend_only_for_two_series_or_more():
 def test_ticks_are_round_and_cover_the_data():
     geo = charts.layout(EN, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
     assert [t.text for t in roles(geo, "tick")] == ["0", "200", "400", "600", "800", "1,000"]
-    assert [u.text for u in roles(geo, "unit")] == ["RMB 100 million"]
+    assert [u.text for u in roles(geo, "unit")] == ["RMB billion"]
     assert charts.nice_ticks(0, 3_747_000) == [0, 1e6, 2e6, 3e6, 4e6]
     assert charts.nice_ticks(-5, 3) == [-6, -4, -2, 0, 2, 4]
     assert [charts.tick_text(t, 2.5) for t in (0, 2.5, 5, 7.5, 10)] == ["0.0", "2.5", "5.0", "7.5", "10.0"]

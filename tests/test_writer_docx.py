@@ -433,7 +433,7 @@ def test_figure_is_a_native_word_chart_with_its_data(en: bytes) -> None:
         ("Hangzhou", ["2023", "2024"], {0: 1000.0}, "A7B1BB"),       # 2024 has no figure: a gap
     ]
     assert b"<c:legend>" in chart                                    # two series: a legend
-    assert b"<c:title>" in chart and b"RMB 100 million" in chart      # the unit on the value axis
+    assert b"<c:title>" in chart and b"RMB billion" in chart      # the unit on the value axis
     # The data an analyst edits: the same table, in a workbook a spreadsheet program opens.
     openpyxl = pytest.importorskip("openpyxl")
     sheet = openpyxl.load_workbook(io.BytesIO(book)).active

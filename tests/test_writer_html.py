@@ -204,7 +204,7 @@ def test_figure_is_inline_svg_with_its_text_as_text() -> None:
     assert next(svg.iter("title")).text == "Bar chart comparing CBEC trade"
     texts = [t.text for t in svg.iter("text")]
     # Selectable text: categories, series, the figures at the bar ends, the unit; no title inside.
-    for expected in ("2023", "2024", "Suqian", "Hangzhou", "80", "1000", "100", "n/a", "RMB 100 million"):
+    for expected in ("2023", "2024", "Suqian", "Hangzhou", "80", "1000", "100", "n/a", "RMB billion"):
         assert expected in texts
     assert "CBEC trade" not in texts
     fills = [r.attrs["fill"] for r in svg.iter("rect")]
