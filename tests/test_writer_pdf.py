@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import threading
 
 import pypdf
 from helpers import pdf_outline
@@ -342,21 +341,5 @@ def test_english_lines_break_between_words():
     for line in body:
         for word in line.split():
             assert word in words, f"{word!r} is a broken word"
-
-
-def test_threads_render_the_same_bytes():
-    expected = {lang: pdf.render(sample_brief(lang), STYLE) for lang in ("en", "zh")}
-    results: list[tuple[str, bytes]] = []
-
-    def work(lang):
-        results.append((lang, pdf.render(sample_brief(lang), STYLE)))
-
-    threads = [threading.Thread(target=work, args=(lang,)) for lang in ("en", "zh") * 3]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 6
-    assert all(data == expected[lang] for lang, data in results)
 
 
