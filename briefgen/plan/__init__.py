@@ -229,24 +229,21 @@ def _distinct(cases) -> list[Case]:
 def _practices(lib: Library, region: str, gaps: list[str]) -> dict[str, str]:
     """For each gap, one practice elsewhere that the sources link to this region: from a
     place its own sources learn from, from one of its own sub-regions, or recorded in the
-    same source document as the gap itself.  A case that merely shares a theme is not
+    same source (article) as the gap itself.  A case that merely shares a theme is not
     enough; never the same practice (or the same actor) twice."""
     learned = {r.benchmark for r in lib.recommendations.values() if r.region == region and r.benchmark}
     below = rules.descendants(lib, region)
     above = set(rules.ancestors(lib, region))
 
-    def document(source_id: str) -> str:
-        source = lib.sources[source_id]
-        return source.seed_file or source.id
-
     chosen: dict[str, str] = {}
     used_actors: set[str] = set()
     for theme in gaps:
-        documents = {document(f.source) for f in rules.findings_for(lib, region, ("problem",), theme)}
+        # The same article, not merely the same newspaper page (seed 000 holds three).
+        documents = {f.source for f in rules.findings_for(lib, region, ("problem",), theme)}
 
         def rank(c: Case) -> tuple | None:
             link = (0 if c.region in learned else 1 if c.region in below
-                    else 2 if document(c.source) in documents else None)
+                    else 2 if c.source in documents else None)
             return None if link is None else (link, -len(c.indicators), c.id)
 
         pool = sorted(((rank(c), c) for c in lib.cases.values()

@@ -205,7 +205,10 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
         for rid in sorted(lib.regions):
             if rid == region or lib.regions[rid].level != level:
                 continue
-            fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
+            fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)
+                   # Rates side by side only when both are dated: "over 20% for years" beside
+                   # "over 25% in the medium term" compares nothing.
+                   and (anchor.unit.unit != "%" or (anchor.period.end and i.period.end))]
             if fit:
                 peers.append(_latest(fit))
         if peers:

@@ -188,9 +188,9 @@ def recommendations_for(lib: Library, region: str, audience: str, gaps: list[str
     answers, so recommendation 1 is always the first step."""
     rank = {t: i for i, t in enumerate(gaps)}
     horizon = {"short": 0, "medium": 1, "long": 2}
-    recs = [r for r in lib.recommendations.values()
-            if r.region == region and acts_for(r, audience)
-            and not addressed_elsewhere(lib, (r.action_en, r.action_zh), region, r.benchmark)]
+    # A recommendation filed under the region is addressed to it, even when it names
+    # another place ("extend Xiong'an's policies to Baoding").
+    recs = [r for r in lib.recommendations.values() if r.region == region and acts_for(r, audience)]
     return sorted(recs, key=lambda r: (horizon[r.horizon], r.priority,
                                        min((rank.get(t, 99) for t in r.themes), default=99), r.id))
 

@@ -123,7 +123,9 @@ class _Writer:
     def what_to_watch(self) -> list[Block]:
         """The region's own targets: the indicator, the target, the date, and where it stands."""
         region = self.spec.region
-        targets = [i for i in self.lib.indicators.values() if i.region == region and i.qualifier == "target"]
+        # The region's own targets on a measured series; one firm's expected exports are not one.
+        targets = [i for i in self.lib.indicators.values()
+                   if i.region == region and i.qualifier == "target" and i.measure]
         if not targets:
             return []
         progress = {d.inputs[1].id: d for d in self.plan.derived if d.kind == "progress"}
