@@ -93,8 +93,13 @@ class Library:
     def as_of(self, when: date) -> "Library":
         """The library as it stood on ``when``: later sources and figures left out.
 
-        A figure is dropped when its period ends after ``when``, when its source is
-        dated after ``when``, or when it belongs to such a source."""
+        One rule, applied to every kind: a record that cites a source dated after
+        ``when`` is dropped with that source, and so is a record resting on
+        dropped records (a finding on a dropped figure, a recommendation whose
+        evidence is all gone).  A figure whose period ends after ``when`` is
+        dropped too.  A region stays (it is what a brief is about), but its
+        profile goes when it cites a later source.  So nothing left ever cites
+        a source that is not there: the reference list can look up every one."""
         def dated_after(sid: str) -> bool:
             d = self.sources[sid].date
             return d > when.isoformat()[: len(d)]
@@ -106,11 +111,15 @@ class Library:
                if v.source in ok_sources and all(i in ind for i in v.indicators)}
         cas = {k: v for k, v in self.cases.items()
                if v.source in ok_sources and all(i in ind for i in v.indicators)}
-        rec = {k: v for k, v in self.recommendations.items()
+        rec = {k: replace(v, evidence=tuple(e for e in v.evidence if e in fnd or e in cas))
+               for k, v in self.recommendations.items()
                if v.source in ok_sources and any(e in fnd or e in cas for e in v.evidence)}
+        regions = {k: v if all(s in ok_sources for s in v.sources)
+                   else replace(v, profile_en="", profile_zh="", sources=())
+                   for k, v in self.regions.items()}
         stamp = hashlib.sha256(f"{self.fingerprint}|as-of {when}".encode()).hexdigest()
-        return replace(self, sources=ok_sources, indicators=ind, findings=fnd, cases=cas,
-                       recommendations=rec, fingerprint=stamp)
+        return replace(self, regions=regions, sources=ok_sources, indicators=ind, findings=fnd,
+                       cases=cas, recommendations=rec, fingerprint=stamp)
 
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in KINDS}
