@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import re
 import textwrap
 import threading
 
+from . import characters
 from .document import Chart
 from .fonts import font_set
 from .style import HouseStyle
@@ -76,12 +76,9 @@ def _label(chart: Chart, bar_index: int, series_index: int) -> str:
     return f"{value:g}"
 
 
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
 def _text(s: str) -> str:
-    """Chart text without control characters (they would print as empty boxes)."""
-    return _CONTROL.sub("", s)
+    """Chart text without what the character policy refuses, nor tabs (they print as boxes)."""
+    return characters.strip(s).replace("\t", "")
 
 
 def _category(label: str, lang: str) -> str:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text)
+from .. import characters, links
 from ..errors import BriefgenError
 from ..style import HouseStyle
 
@@ -49,9 +50,6 @@ _MARGIN = 2 * _CM
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _LANG_TAG = {"en": "en-GB", "zh": "zh-CN"}
-
-#: Characters XML 1.0 cannot hold (python-docx raises on them); everything else is kept.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _FOOTER_TEXT = {"en": ("Page ", " of ", ""), "zh": ("第 ", " 页，共 ", " 页")}
 _TOC_PLACEHOLDER = {"en": "Right-click and choose Update Field to build the table of contents.",
@@ -92,8 +90,8 @@ _STYLE_NAMES: dict[str, tuple[str, str]] = {
 
 
 def _clean(text: str) -> str:
-    """``text`` without the control characters XML cannot hold."""
-    return _XML_ILLEGAL.sub("", text)
+    """``text`` without the characters the character policy refuses (XML cannot hold most)."""
+    return characters.strip(text)
 
 
 def _hex(colour: str) -> str:
@@ -808,10 +806,12 @@ class _BriefWriter:
     def hyperlink(self, text: str, url: str) -> Any:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        target = _clean(url).strip()
-        run = self.run(text, style="Hyperlink")
-        if not target:
-            return run
+        # The one link policy (briefgen/links.py): a javascript:, file: or UNC target
+        # would be live in Word (a UNC link opens an SMB connection), so it stays text.
+        target = links.safe(url)
+        if target is None:
+            return self.run(text or url)
+        run = self.run(text or url, style="Hyperlink")
         rid = self.doc.part.relate_to(target, RT.HYPERLINK, is_external=True)
         return _el("w:hyperlink", {"r:id": rid, "w:history": "1"}, [run])
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .. import characters
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
 from ..style import DEFAULT_STYLE, HouseStyle
@@ -44,16 +45,15 @@ _FONT_NAME = re.compile(r"^[\w .\-]+$")
 _LATIN_FONTS = ("Segoe UI", "Helvetica Neue", "Arial")
 _CJK_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
 
-# Characters HTML cannot carry (the parser rejects or replaces them; lone surrogates
-# cannot even be encoded); the template itself contains none, so they are dropped
-# from the finished page in one pass.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
     """Write ``brief`` as a single self-contained HTML5 page and return its UTF-8 bytes."""
     page = _template().render(brief=brief, meta=brief.meta, **_context(brief, style))
-    return _ILLEGAL.sub("", page).encode("utf-8")
+    # What the character policy refuses (HTML cannot carry controls; lone surrogates
+    # cannot even be encoded) goes from the finished page in one pass: the template
+    # itself contains none.
+    return characters.strip(page).encode("utf-8")
 
 
 def templates_dir() -> Path:
