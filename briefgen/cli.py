@@ -172,7 +172,7 @@ def list_(kind, region, theme, fmt, content, overlays) -> None:
     lib = load_library(content, overlays)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
-        from .library.loader import suggest
+        from .names import did_you_mean as suggest
         raise UsageError(f"unknown theme '{theme}'{suggest(theme, lib.themes)} (briefgen list themes shows all)")
     write_listing(lib, kind, rid, theme, fmt, sys.stdout)
 

@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from . import __version__
 from .errors import BriefgenError, UsageError
 from .library import Library, flat_record, load_library
-from .library.loader import suggest
+from .names import did_you_mean as suggest
 from .output import TEMP_PREFIX, inside, write_atomic
 from .paths import data_dir
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
@@ -71,7 +71,8 @@ _LIST_KEYS: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
 }
 _TABLE_KEYS = [*_LIST_KEYS, *(v[0] for v in _LIST_KEYS.values()), "benchmark"]
 _TOP_KEYS = ["edition", "briefs"]
-_EDITION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+# fullmatch: "$" would let "e\n" through, a folder with a newline in its name.
+_EDITION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 
 
 # ============================================================================ the plan
@@ -128,7 +129,7 @@ def load_plan(plan: str | Path | Mapping[str, Any], library: Library, *,
                             "'edition' and [[briefs]] tables")
     edition = data.get("edition")
     if edition is not None:
-        if not isinstance(edition, str) or not _EDITION.match(edition):
+        if not isinstance(edition, str) or not _EDITION.fullmatch(edition):
             problems.append(f"edition = {edition!r}: write it as text such as \"2026-11\" "
                             "(letters, digits, '.', '-', '_'; it names a folder)")
             edition = None

@@ -9,6 +9,7 @@ import pytest
 
 from briefgen.document import (Brief, Callout, Citation, Figure, Heading, Link, NumberedList,
                                Paragraph, Reference, References, Table, TableOfContents, Text)
+from briefgen.errors import UsageError
 from briefgen.style import DEFAULT_STYLE, HouseStyle
 from briefgen.writers import render
 from briefgen.writers.html import templates_dir
@@ -116,8 +117,15 @@ def test_print_css_uses_house_style() -> None:
 
 
 def test_hostile_style_values_cannot_escape_the_style_block() -> None:
-    style = HouseStyle(accent="red;}</style><script>alert(1)</script>",
-                       word_font_latin='x"; } body { display:none')
+    accent, font = "red;}</style><script>alert(1)</script>", 'x"; } body { display:none'
+    # The house style refuses them when it is made, with the same words as briefgen.toml ...
+    with pytest.raises(UsageError) as refused:
+        HouseStyle(accent=accent, word_font_latin=font)
+    assert "accent=" in str(refused.value) and "word_font_latin=" in str(refused.value)
+    # ... and the writer still guards its <style> block against a style forced past that.
+    style = HouseStyle()
+    object.__setattr__(style, "accent", accent)
+    object.__setattr__(style, "word_font_latin", font)
     brief = sample_brief("en")
     # No chart: the chart module draws with the accent itself (config validation is its guard).
     brief = dataclasses.replace(brief, blocks=tuple(b for b in brief.blocks if not isinstance(b, Figure)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..errors import ContentError, UsageError
+from ..names import closest
 from ..paths import data_dir
 from . import loader
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
@@ -40,22 +41,29 @@ class Library:
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
-    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _names: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ regions
 
     def region(self, name: str) -> Region:
         """A region by id, English or Chinese name or alias, in any case.
 
-        Raises UsageError with the closest match when there is none."""
+        An exact id always wins; a name or alias two regions share is refused with
+        both ids.  Raises UsageError with the closest match when there is none."""
+        if name in self.regions:
+            return self.regions[name]
         key = _name_key(name)
         if key in self._names:
-            return self.regions[self._names[key]]
-        ids = sorted(self.regions)
-        hint = loader.suggest(key, ids) or loader.suggest(key, self._names)
-        if hint:
-            guess = hint.split("'")[1]
-            hint = f"; did you mean '{self._names.get(guess, guess)}'?"
+            rid = self._names[key]
+            if rid is None:
+                both = sorted(r.id for r in self.regions.values()
+                              if key in {_name_key(n) for n in (r.id, r.name_en, r.name_zh, *r.aliases)})
+                raise UsageError(f"region '{name}' is ambiguous: it names {', '.join(both)}; give the id")
+            return self.regions[rid]
+        guess = closest(key, sorted(self.regions)) or closest(key, sorted(self._names))
+        if guess is not None:
+            guess = self._names.get(guess) or guess
+        hint = f"; did you mean '{guess}'?" if guess else ""
         raise UsageError(f"unknown region '{name}'{hint} (briefgen list regions shows all)")
 
     def region_label(self, rid: str, lang: str) -> str:
@@ -233,10 +241,11 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
                 found[kind] += loader.read_yaml(path, shown, kind, problems, digest)
         per_folder.append(found)
 
-    units = loader.load_units([r for f in per_folder for r in f["units"]], problems)
-    if not units:
-        builtin_units = data_dir("content") / "units.yaml"
-        units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
+    # The built-in units always come first: English prose converts the money units in
+    # sentences (亿元, 亿美元 ...), so a folder's units.yaml adds to them or replaces one.
+    builtin_units = data_dir("content") / "units.yaml"
+    units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
+    units = loader.load_units([r for f in per_folder for r in f["units"]], problems, into=units)
     checker = loader.Checker(units, problems)
     records: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
     seen: dict[str, dict] = {k: {} for k in KINDS}
@@ -254,9 +263,10 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
     if problems:
         raise ContentError(problems.items)
 
-    names: dict[str, str] = {}
+    # A name or alias two regions share maps to None, so region() can say so.
+    names: dict[str, str | None] = {}
     for region in records["regions"].values():
-        for n in (region.id, region.name_en, region.name_zh, *region.aliases):
-            names.setdefault(_name_key(n), region.id)
+        for n in {_name_key(n) for n in (region.id, region.name_en, region.name_zh, *region.aliases)}:
+            names[n] = region.id if names.get(n, region.id) == region.id else None
     return Library(**records, units=units, fingerprint=digest.hexdigest(),
                    folders=tuple(str(f) for f in folders), _names=names)

@@ -470,17 +470,56 @@ def _text(value: Any, limit: int) -> str:
     return s
 
 
-def load_units(raws: list[RawRecord], problems: Problems) -> dict[str, Unit]:
-    units: dict[str, Unit] = {}
+#: A unit's factor converts a printed value to its base; 10**15 is more than 万亿 (10**12).
+MAX_FACTOR = Decimal(10) ** 15
+_UNIT_KEYS = ("unit", "en", "base", "factor")
+
+
+def load_units(raws: list[RawRecord], problems: Problems,
+               into: dict[str, Unit] | None = None) -> dict[str, Unit]:
+    """Units by name, each checked; a unit named again replaces the one before (``into``)."""
+    units: dict[str, Unit] = dict(into or {})
     for raw in raws:
         d = raw.data
+        name = d.get("unit")
+        label = f"unit '{name}'" if isinstance(name, str) else "unit"
+        unknown = [str(k) for k in d if k not in _UNIT_KEYS]
+        if unknown:
+            problems.add(raw.origin, f"{label}: unknown field '{unknown[0]}'{suggest(unknown[0], _UNIT_KEYS)}")
+            continue
         try:
-            unit = Unit(str(d["unit"]), str(d.get("en", "")), d.get("base"), Decimal(str(d.get("factor", 1))))
-        except (KeyError, InvalidOperation):
-            problems.add(raw.origin, "unit needs 'unit', 'en', 'base' and a numeric 'factor'")
+            unit = _unit(d)
+        except ValueError as e:
+            problems.add(raw.origin, f"{label}: {e}")
             continue
         units[unit.unit] = unit
     return units
+
+
+def _unit(d: dict) -> Unit:
+    name, en, base = d.get("unit"), d.get("en", ""), d.get("base")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("field 'unit': give the unit as printed, as text (e.g. 亿元)")
+    for key, value in (("unit", name), ("en", en)):
+        try:
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise ValueError(f"expected text, found {type(value).__name__}")
+            characters.check(str(value), characters.NAME_CHARS)
+        except ValueError as e:
+            raise ValueError(f"field '{key}': {e}") from None
+    if base is not None and not (isinstance(base, str) and is_id(base.lower())):
+        raise ValueError(f"field 'base': {base!r} is not a base unit name; write one word such as CNY, USD, "
+                         "count or tonne, or null for a unit shown as is")
+    factor = d.get("factor", 1)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float, str)) or len(str(factor)) > 40:
+        raise ValueError(f"field 'factor': {str(factor)[:40]!r} is not a number; write e.g. 100000000")
+    try:
+        value = Decimal(str(factor))
+    except InvalidOperation:
+        raise ValueError(f"field 'factor': {factor!r} is not a number; write e.g. 100000000") from None
+    if not value.is_finite() or not 0 < value <= MAX_FACTOR:
+        raise ValueError(f"field 'factor': {factor!r}; give a positive number no larger than 10^15")
+    return Unit(name.strip(), str(en).strip(), base, value)
 
 
 def check_references(records: dict[str, dict[str, Any]], problems: Problems) -> None:

@@ -38,9 +38,9 @@ _CHART_WIDTH_IN = 6.3
 _CHART_DPI = 220
 _CSS_PX_PER_IN = 96
 
-_HEX_COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+_HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")   # fullmatch: "$" passes a final "\n"
 # Font names end up inside a CSS string; anything that could close it is refused.
-_FONT_NAME = re.compile(r"^[\w .\-]+$")
+_FONT_NAME = re.compile(r"[\w .\-]+")
 
 _LATIN_FONTS = ("Segoe UI", "Helvetica Neue", "Arial")
 _CJK_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
@@ -192,7 +192,7 @@ def _logo(path: Path | None) -> str | None:
 
 def _colour(value: str, fallback: str) -> str:
     # Colours go into a <style> block: only a plain hex colour is let through.
-    return value if _HEX_COLOUR.match(value or "") else fallback
+    return value if _HEX_COLOUR.fullmatch(value or "") else fallback
 
 
 def _font_stack(lang: str, style: HouseStyle) -> str:
@@ -201,7 +201,7 @@ def _font_stack(lang: str, style: HouseStyle) -> str:
     # Chinese pages name the CJK fonts first so Chinese punctuation and figures come from
     # one face; English pages name them last, as a fallback for Chinese source titles.
     names = cjk + latin if lang == "zh" else latin + cjk
-    unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.match(n)))
+    unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.fullmatch(n)))
     return ", ".join(f'"{n}"' for n in unique) + ", sans-serif"
 
 
