@@ -181,3 +181,18 @@ def test_a_content_folder_with_its_own_units_keeps_the_built_in_money_units(tmp_
                            "-o", tmp_path / "x.md")
     assert code == 0, err
     assert "USD 350 million" in (tmp_path / "x.md").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- fonts
+
+def test_a_font_cjk_without_chinese_glyphs_is_refused_not_printed_as_question_marks(tmp_path, capsys):
+    import reportlab
+
+    latin_only = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    config = tmp_path / "briefgen.toml"
+    config.write_text(f'font_cjk = "{latin_only.as_posix()}"\n', encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    code, _, err = run_cli(capsys, "make", "-r", "suqian", "--content", CONTENT, "--config", config,
+                           "--lang", "zh", "-o", out)
+    assert code == 1 and "font_cjk" in err and "lacks 3,755 of 3,755" in err
+    assert not out.exists()
