@@ -196,3 +196,46 @@ def test_a_font_cjk_without_chinese_glyphs_is_refused_not_printed_as_question_ma
                            "--lang", "zh", "-o", out)
     assert code == 1 and "font_cjk" in err and "lacks 3,755 of 3,755" in err
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- no links out of folders
+
+def english_templates(tmp_path: Path) -> Path:
+    from briefgen.paths import data_dir
+
+    folder = tmp_path / "templates"
+    (folder / "en").mkdir(parents=True)
+    shutil.copy(data_dir("templates") / "en" / "narrative.j2", folder / "en" / "narrative.j2")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["include", "the template itself"])
+def test_a_template_link_out_of_the_templates_folder_is_not_followed(how, tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE\n", encoding="utf-8")
+    folder = english_templates(tmp_path)
+    narrative = folder / "en" / "narrative.j2"
+    if how == "include":
+        (folder / "en" / "leak.j2").symlink_to(secret)
+        head = "{% macro title(region, benchmark, themes) -%}"
+        narrative.write_text(narrative.read_text(encoding="utf-8").replace(head, head + '{% include "en/leak.j2" %}'),
+                             encoding="utf-8")
+    else:
+        outside = tmp_path / "elsewhere.j2"
+        narrative.rename(outside)
+        narrative.symlink_to(outside)
+    code, out, err = run_cli(capsys, "make", "-r", "suqian", "--content", CONTENT, "--templates", folder,
+                             "-f", "md", "-o", tmp_path / "x.md")
+    assert code == 1 and "is a link to a file outside the templates folder" in err and "Traceback" not in err
+    assert not (tmp_path / "x.md").exists() and "TOP-SECRET" not in out + err
+
+
+def test_a_content_file_name_on_a_folder_or_pipe_is_reported(tmp_path, capsys):
+    import os
+
+    (tmp_path / "findings.yaml").mkdir()
+    os.mkfifo(tmp_path / "cases.yaml")
+    code, _, err = run_cli(capsys, "check", "--content", CONTENT, "--overlay", tmp_path)
+    assert code == 1
+    for name in ("findings.yaml", "cases.yaml"):
+        assert f"{tmp_path.name}/{name}: has a content file's name but is not an ordinary file" in err

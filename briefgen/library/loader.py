@@ -18,6 +18,7 @@ from typing import Any, Iterable
 import yaml
 
 from .. import characters, links
+from ..folders import inside
 from ..names import MAX_ID, did_you_mean, is_id
 from . import model as m
 from .periods import parse as parse_period
@@ -306,11 +307,9 @@ def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
     Symbolic links that lead outside ``root`` (to a file or a folder) are skipped
     with a problem: a content folder must not make briefgen read files elsewhere
     on the machine.  Links to folders are never followed (as rglob does not)."""
-    real_root = root.resolve()
     for path in sorted(root.rglob("*")):
         if path.is_symlink() and path.is_dir():
-            target = path.resolve()
-            if real_root != target and real_root not in target.parents:
+            if not inside(root, path):
                 problems.add(_display(path, root), "is a link to a folder outside the content folder; "
                              "briefgen does not follow it. Copy the folder in instead")
             continue
@@ -322,12 +321,13 @@ def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
             problems.add(shown, "is a link that leads to no file (its target is missing, or the links "
                                 "go round in a loop); remove the link or copy the file in")
             continue
-        if not path.is_file():
-            continue
-        resolved = path.resolve()
-        if real_root != resolved and real_root not in resolved.parents:
+        if not inside(root, path):
             problems.add(shown, "is a link to a file outside the content folder; briefgen does not "
                                 "follow it. Copy the file into the folder instead")
+            continue
+        if not path.is_file():
+            problems.add(shown, "has a content file's name but is not an ordinary file (a folder, pipe "
+                                "or device); rename it or replace it with the file")
             continue
         yield kind, path, shown
 
