@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text)
 from .. import characters, links
+from . import _reference
 from ..errors import BriefgenError
 from ..style import HouseStyle
 
@@ -243,11 +244,9 @@ def _prepare(style: HouseStyle, lang: str, reference: tuple[str, int, int] | Non
         doc = docx.Document()
         _strip_default_template(doc)
     else:
-        try:
-            doc = docx.Document(str(style.reference_docx))
-        except Exception as exc:  # python-docx raises several types for a file that is not a docx
-            raise BriefgenError(f"reference_docx {str(style.reference_docx)!r} is not a Word "
-                                f"document: {exc}") from exc
+        # Sizes checked before any part is inflated; only styles, numbering, theme, settings,
+        # headers and footers (with their own pictures) are kept (see _reference.py).
+        doc = _reference.load(Path(style.reference_docx))
         _clear_body(doc)
 
     if own:
