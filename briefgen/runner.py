@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 import re
 import signal
 import sys
@@ -535,8 +536,26 @@ def _init_worker(content, overlays, templates, style) -> None:
     # workers finish the brief in hand instead of dying mid-render.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    _exit_when_orphaned(os.getppid())
     global _worker
     _worker = Builder(content, overlays, templates, style)
+
+
+def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
+    """End this worker soon after the batch process is gone (kill -9, the OOM killer).
+
+    Its workers would otherwise run on, re-parented, holding stdout open, so
+    ``briefgen batch ... | cat`` or a CI step never ends.  A re-parented process
+    sees another parent id; a thread that checks costs nothing measurable."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-orphan-watch", daemon=True).start()
 
 
 def _work(spec: BriefSpec, formats: tuple[str, ...]) -> dict[str, Any]:
