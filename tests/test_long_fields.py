@@ -81,3 +81,21 @@ def test_a_field_over_its_limit_is_refused_with_file_line_and_limit(file, rid, f
     code, _, err = run_cli(capsys, "make", "-r", "suqian", "--content", CONTENT, "--overlay", overlay,
                            "-f", "md", "-o", tmp_path / "x.md")
     assert code == 1 and f"the limit is {limit:,}" in err and "internal error" not in err
+
+
+def test_a_template_that_returns_an_enormous_title_is_refused_not_laid_out_for_minutes(tmp_path, capsys):
+    """The work per text is bounded: past MAX_TEXT_CHARS the PDF refuses it (and composition,
+    which lays the PDF out to fit the page budget, with it, whatever the format)."""
+    from briefgen.paths import data_dir
+    from briefgen.writers.pdf import MAX_TEXT_CHARS
+
+    folder = tmp_path / "templates" / "en"
+    folder.mkdir(parents=True)
+    text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
+    head = "{% macro title(region, benchmark, themes) -%}"
+    loop = "{% for i in range(" + str(MAX_TEXT_CHARS // 10 + 1) + ") %}wwwwwwwww {% endfor %}"
+    (folder / "narrative.j2").write_text(text.replace(head, head + loop), encoding="utf-8")
+    code, _, err = run_cli(capsys, "make", "-r", "suqian", "--content", CONTENT, "--templates", folder.parent,
+                           "-f", "pdf", "-o", tmp_path / "x.pdf")
+    assert code == 1 and f"the PDF sets at most {MAX_TEXT_CHARS:,} in one piece" in err
+    assert "shorten what its macro returns" in err and not (tmp_path / "x.pdf").exists()

@@ -43,6 +43,8 @@ _RULE = "#C8CFD6"
 _CM = 72 / 2.54
 _MARGIN = 2.0 * _CM
 _MASTHEAD = 1.1 * _CM          # height of the organisation line above page one's rule
+#: Longest text the PDF lays out as one piece: five prose fields' worth.
+MAX_TEXT_CHARS = 20_000
 #: About the smallest frame a flowable meets: page one's, on Letter (the shorter paper).
 _MIN_FRAME = 792 - 2 * _MARGIN - _MASTHEAD - 0.6 * _CM
 _FOOTER_SIZE = 7.5
@@ -168,6 +170,12 @@ class _Context:
 
     def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
         """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
+        if len(text) > MAX_TEXT_CHARS:
+            # Line breaking costs more than linearly in a paragraph's length: bound it, and say
+            # where such a text comes from (validated content is far shorter).
+            raise BriefgenError(f"the brief holds a text of {len(text):,} characters (it begins "
+                                f"{text[:40]!r}); the PDF sets at most {MAX_TEXT_CHARS:,} in one piece. "
+                                "A text this long comes from a template: shorten what its macro returns")
         text = _clean(text, self.order)
         if self.lang != "zh":   # Chinese lines keep marks whole by rule (_cjk_break) instead
             text = _LITERAL_MARK.sub("\\1\u00a0", text)
