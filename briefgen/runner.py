@@ -31,11 +31,11 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import __version__
+from . import __version__, clock
 from .errors import BriefgenError, UsageError
 from .library import Library, flat_record, load_library
 from .names import did_you_mean as suggest
@@ -366,11 +366,7 @@ def _sha256(path: Path) -> str | None:
 
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.now(timezone.utc)
-    if epoch:
-        with contextlib.suppress(ValueError, OverflowError):
-            when = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    when = clock.now()
     return when.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 

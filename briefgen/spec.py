@@ -6,11 +6,11 @@ is the same brief.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 
+from . import clock
 from .errors import UsageError
 
 AUDIENCES = ("government", "industry", "education", "research")
@@ -21,14 +21,8 @@ PAGE_BUDGET = {"short": 2, "standard": 4, "full": 12}
 
 
 def edition_date() -> date:
-    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970")
-    return date.today()
+    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds; see clock.py)."""
+    return clock.today()
 
 
 @dataclass(frozen=True)

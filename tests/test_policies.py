@@ -239,3 +239,28 @@ def test_a_content_file_name_on_a_folder_or_pipe_is_reported(tmp_path, capsys):
     assert code == 1
     for name in ("findings.yaml", "cases.yaml"):
         assert f"{tmp_path.name}/{name}: has a content file's name but is not an ordinary file" in err
+
+
+# --------------------------------------------------------------------------- SOURCE_DATE_EPOCH
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1e9", "99999999999999999999"])
+@pytest.mark.parametrize("command", ["make-docx", "batch"])
+def test_one_reading_of_source_date_epoch_for_briefs_files_and_manifests(value, command, tmp_path, capsys,
+                                                                        monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    if command == "batch":
+        plan = tmp_path / "plan.toml"
+        plan.write_text('edition = "e"\n[[briefs]]\nregions = ["suqian"]\nformats = ["md"]\n', encoding="utf-8")
+        args = ["batch", plan, "--content", CONTENT, "-o", tmp_path / "out"]
+    else:
+        args = ["make", "-r", "suqian", "--content", CONTENT, "-f", "docx", "-o", tmp_path / "x.docx"]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2 and f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds" in err
+    assert "internal error" not in err
+
+
+def test_source_date_epoch_dates_the_word_file_and_its_zip_members(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795435200")     # 2026-11-23 12:00 UTC
+    data = briefgen.make("suqian", format="docx", content=CONTENT)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 23, 12, 0, 0)}

@@ -23,7 +23,6 @@ import functools
 import io
 import os
 import re
-import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text)
-from .. import characters, links
+from .. import characters, clock, links
 from . import _reference
 from ..errors import BriefgenError
 from ..style import HouseStyle
@@ -1057,11 +1056,9 @@ def _number(p: Any, num_id: int) -> None:
 
 def _zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
     """Zip member timestamp: SOURCE_DATE_EPOCH when set, else the brief's date (never the clock)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = time.gmtime(max(int(epoch), 315532800))   # zip cannot go before 1980
-        return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min,
-                stamp.tm_sec)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        stamp = max(clock.now(), datetime(1980, 1, 1, tzinfo=timezone.utc))   # zip cannot go before 1980
+        return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     return (max(brief_date.year, 1980), brief_date.month, brief_date.day, 0, 0, 0)
 
 
