@@ -111,7 +111,7 @@ def read_plan(plan: str | Path | Mapping[str, Any]) -> tuple[dict, str]:
     if not path.is_file():
         raise UsageError(f"plan file not found: {plan}")
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), str(plan)
+        return tomllib.loads(path.read_text(encoding="utf-8-sig")), str(plan)
     except tomllib.TOMLDecodeError as e:
         # tomllib's message ends "(at line L, column C)".
         raise UsageError(f"{plan}: not valid TOML: {e}") from None
@@ -394,9 +394,16 @@ def folder_lock(folder: Path):
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+#: A manifest of 100 000 briefs is about 40 MB.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
 def read_manifest(path: Path, *, strict: bool = False) -> dict[str, Any] | None:
     """A manifest's contents; None (or UsageError when ``strict``) if missing or unreadable."""
     try:
+        # A FIFO would hang and /dev/zero would fill memory: only an ordinary file of sane size is read.
+        if path.exists() and (not path.is_file() or path.stat().st_size > MAX_MANIFEST_BYTES):
+            raise ValueError(f"not an ordinary file of at most {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB")
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("files", []), list):
             raise ValueError("not a briefgen manifest")
@@ -770,6 +777,11 @@ class _Run:
         self.progress.clear()
 
 
+def max_jobs() -> int:
+    """The most workers a batch may ask for: four per core (at least four)."""
+    return max(4, 4 * (os.cpu_count() or 1))
+
+
 def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", *, jobs: int | None = None,
               force: bool = False, shard: str | tuple[int, int] | None = None, as_of: date | None = None,
               since: str | Path | None = None, content: str | Path | None = None,
@@ -789,6 +801,9 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
         raise UsageError(f"templates folder not found: {templates}")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs}: give 1 or more")
+    if jobs is not None and jobs > max_jobs():
+        raise UsageError(f"--jobs {jobs}: give at most {max_jobs()} (four per processor core here); each "
+                         "worker holds a library and fonts in memory, and more only compete for the cores")
     shard_kn = parse_shard(shard)
     lib = load_library(content_s, overlays_s)
     the_plan = load_plan(plan, lib, as_of=as_of)

@@ -69,4 +69,7 @@ class BriefSpec:
         if self.as_of:
             parts.append(f"as-of-{self.as_of.isoformat()}")
         stem = "_".join(parts)
-        return re.sub(r"[^a-z0-9_.-]", "-", stem.lower())[:120]
+        # Never cut: a cut name loses its language or date, and two briefs collide.  Ids are
+        # at most 64 ASCII characters (names.MAX_ID), so a stem stays under 190 of the 255
+        # bytes a file name may have.
+        return re.sub(r"[^a-z0-9_.-]", "-", stem.lower())

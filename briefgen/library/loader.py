@@ -161,6 +161,17 @@ def _refuse_aliases(root: yaml.Node) -> None:
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    # YAML keeps the last of two equal keys without a word: a field written twice is a
+    # mistake the curator must see (which of the two did they mean?).
+    first: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+        line = key_node.start_mark.line + 1
+        if key in first:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the field '{key}' appears twice in one record (lines {first[key]} and "
+                f"{line}); keep one", key_node.start_mark)
+        first[key] = line
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -274,6 +285,10 @@ def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> 
         problems.add(f"{shown}:1", f"not valid CSV ({e})")
         return []
     header = [h.strip() for h in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        problems.add(f"{shown}:1", f"column(s) {', '.join(twice)} appear twice in the header; keep one of each")
+        return []
     missing = [c for c in INDICATOR_COLUMNS
                if c not in header and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
     if missing:
@@ -552,14 +567,16 @@ def add_records(kind: str, raws: list[RawRecord], checker: Checker, into: dict[s
     ``seen`` remembers ids across calls, including those of records that failed
     to convert, so a duplicate is reported even when its twin has other problems."""
     seen = {} if seen is None else seen
+    here: set[str] = set()      # ids of this folder: an overlay replaces others' records, not its own
     for raw in raws:
         rid = str(raw.data.get("id", ""))
-        if rid and rid in seen and not replace:
+        if rid and rid in seen and (not replace or rid in here):
             problems.add(raw.origin, f"{kind[:-1]} id '{rid}' is used twice (first at "
                                      f"{seen[rid]}); give one of them another id")
             continue
         if rid:
             seen[rid] = raw.origin
+            here.add(rid)
         fields = checker.convert(raw)
         if fields is not None:
             into[fields["id"]] = build(kind, fields)
