@@ -81,6 +81,13 @@ def make(region: str, *, benchmark: str | None = None, audience: str = "governme
     """Make one brief.  Returns its bytes, or writes ``output`` (a file path) and returns the path.
 
     ``region`` and ``benchmark`` accept ids, English or Chinese names, in any case."""
+    if output is not None and format in FORMATS:
+        from .writers import extension
+
+        if Path(output).suffix.lower() != extension(format):
+            raise UsageError(f"output {str(output)!r} ends in {Path(output).suffix or 'no extension'}, but "
+                             f"format '{format}' writes {extension(format)}; name the file "
+                             f"{Path(output).stem}{extension(format)} or pass the matching format")
     files = make_all(region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      formats=(format,), content=content, overlays=overlays, templates=templates,
                      style=style, as_of=as_of)
@@ -99,6 +106,8 @@ def make_all(region: str, *, benchmark: str | None = None, audience: str = "gove
              as_of: date | None = None, edition: date | None = None,
              new_since: Sequence[str] | None = None) -> dict[str, bytes]:
     """Compose one brief once and render it in each of ``formats``: {format: bytes}."""
+    if isinstance(formats, str):
+        formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)} or all")

@@ -214,6 +214,13 @@ def _on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _printable(message: str) -> str:
+    """A message safe for a terminal: a content value's escape sequences are shown, not obeyed."""
+    from .characters import FORBIDDEN
+
+    return FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and an exit status."""
     import os
@@ -235,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("briefgen: interrupted; no partial files were left", err=True)
         sys.exit(130)
     except BriefgenError as e:
-        click.echo(f"briefgen: {e}", err=True)
+        click.echo(f"briefgen: {_printable(str(e))}", err=True)
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)

@@ -60,6 +60,8 @@ __all__ = ["run_batch", "load_plan", "merge_manifests", "parse_shard", "Plan", "
 FORMATS = ("pdf", "docx", "md", "html")
 MANIFEST = "manifest.json"
 LOCK_NAME = ".briefgen.lock"
+#: A temporary file this old is a crashed run's, not one being written (a brief takes seconds).
+STALE_TEMP_SECONDS = 600
 MANIFEST_VERSION = 1
 
 #: Plan keys: the plural and its singular spelling, what it may hold, and the default.
@@ -381,8 +383,13 @@ def folder_lock(folder: Path):
     """An exclusive lock on ``folder`` for the manifest's read-modify-write (other batches wait)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fh = open(folder / LOCK_NAME, "a+b")
+        # Never through a link: the lock file is created and written where it stands.
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fh = os.fdopen(fd, "a+b")
     except OSError as e:
+        if (folder / LOCK_NAME).is_symlink():
+            raise BriefgenError(f"{folder / LOCK_NAME} is a symbolic link; briefgen does not follow it. "
+                                "Remove the link and run again") from None
         raise BriefgenError(f"cannot use the output folder {folder}: {e.strerror}; choose another -o") from None
     with fh:
         if fcntl is not None:
@@ -770,9 +777,11 @@ class _Run:
     def finish(self) -> None:
         with folder_lock(self.folder):
             for tmp in self.folder.glob(TEMP_PREFIX + "*"):
-                # Under the lock no batch is mid-write, so any temp file is a crashed run's.
+                # Under the lock no batch is mid-write, but a `make` into the same folder may
+                # be: only a temp file left long enough to be a crashed run's is removed.
                 with contextlib.suppress(OSError):
-                    tmp.unlink()
+                    if time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                        tmp.unlink()
             self._save(self._on_disk(), prune=True)
         self.progress.clear()
 

@@ -103,6 +103,30 @@ def _problem(key: str, value: object) -> str | None:
         return f"give a font name (at most {_MAX_FONT_NAME} characters, no quotation marks)"
     if key in _PATH_KEYS and '"' in value:
         return "a file name may not contain quotation marks; rename the file"
+    if key == "logo" and Path(value).is_file():
+        return _logo_problem(Path(value))
+    return None
+
+
+#: Largest logo image, in pixels: a logo is drawn about 1 cm high.
+_MAX_LOGO_PIXELS = 4096 * 4096
+
+
+def _logo_problem(path: Path) -> str | None:
+    """The one logo check for every writer: a whole PNG or JPEG that PDF, Word and browsers all show."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            if im.format not in ("PNG", "JPEG"):
+                return f"is a {im.format} image; save it as PNG or JPEG"
+            if im.width * im.height > _MAX_LOGO_PIXELS:
+                return f"is {im.width}x{im.height} pixels; a logo needs a few hundred, so scale it down"
+            if im.mode == "CMYK":
+                return "is a CMYK JPEG, which Word and some browsers cannot show; save it as RGB"
+            im.load()               # reads every byte: a truncated file fails here, not mid-render
+    except Exception:  # PIL's errors vary by format and damage: the user needs only the gist
+        return "is not a whole, readable PNG or JPEG image; save it again as PNG or JPEG"
     return None
 
 

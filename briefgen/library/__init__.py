@@ -12,7 +12,8 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ContentError, UsageError
 from ..names import closest
@@ -30,18 +31,26 @@ KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "rec
 class Library:
     """Every record of the knowledge base, by kind and id.  Immutable once loaded."""
 
-    regions: dict[str, Region]
-    themes: dict[str, Theme]
-    sources: dict[str, Source]
-    indicators: dict[str, Indicator]
-    findings: dict[str, Finding]
-    cases: dict[str, Case]
-    recommendations: dict[str, Recommendation]
-    units: dict[str, Unit]
+    regions: Mapping[str, Region]
+    themes: Mapping[str, Theme]
+    sources: Mapping[str, Source]
+    indicators: Mapping[str, Indicator]
+    findings: Mapping[str, Finding]
+    cases: Mapping[str, Case]
+    recommendations: Mapping[str, Recommendation]
+    units: Mapping[str, Unit]
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
-    _names: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One Library is cached and shared by every brief in the process: its mappings are
+        # read-only views, so a caller's ``lib.regions["x"] = ...`` cannot change other briefs.
+        for name in (*KINDS, "units", "_names"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     # ------------------------------------------------------------------ regions
 
@@ -188,6 +197,8 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
 
     The result is cached per process, keyed on the files' paths, sizes and
     modification times, so repeated briefs do not re-read or re-validate."""
+    if isinstance(overlays, (str, Path)):
+        overlays = (overlays,)   # one folder, not a string to iterate letter by letter
     base = Path(content) if content else data_dir("content")
     folders = [base, *(Path(o) for o in overlays)]
     seed_dir = Path(seeds) if seeds else data_dir("seeds")
