@@ -714,7 +714,6 @@ class _Run:
             on_disk = self._on_disk()
             for fmt in job.formats:
                 name, data = result["files"][fmt]
-                path = inside(self.folder, name)
                 key = self.file_key(job.key, fmt)
                 other = self.claimed.get(name)
                 if other is not None and other != key:
@@ -722,6 +721,11 @@ class _Run:
                                                       f"{other}; remove one of them from the plan"))
                     continue
                 self.claimed[name] = key
+                try:
+                    path = _brief_path(self.folder, name)
+                except BriefgenError as e:
+                    self.report.failed.append(Failure(job.spec, (fmt,), str(e)))
+                    continue
                 sha = hashlib.sha256(data).hexdigest()
                 if not self.force and _sha256(path) == sha:
                     self.report.unchanged.append(path)
@@ -729,7 +733,11 @@ class _Run:
                     stamp = old.get("written") if old.get("sha256") == sha else None
                     self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), stamp or _now())
                     continue
-                write_atomic(path, data)
+                try:
+                    write_atomic(path, data)
+                except BriefgenError as e:   # a full disk, say: this file fails, the batch goes on
+                    self.report.failed.append(Failure(job.spec, (fmt,), str(e)))
+                    continue
                 written_now.append(path)
                 self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), _now())
                 self._remove_stale(on_disk.get(key), name)
@@ -784,6 +792,15 @@ class _Run:
                         tmp.unlink()
             self._save(self._on_disk(), prune=True)
         self.progress.clear()
+
+
+def _brief_path(folder: Path, name: str) -> Path:
+    """Where a brief goes in the edition folder; a file there that is a link is not written through."""
+    path = inside(folder, name)
+    if path.is_symlink():
+        raise BriefgenError(f"{path} is a symbolic link; briefgen does not write through it. "
+                            "Remove the link and run again")
+    return path
 
 
 def max_jobs() -> int:
@@ -889,30 +906,57 @@ def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templa
 
 def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, overlays, templates,
               style) -> None:
+    """Build ``todo`` in a pool of worker processes; a pool that loses a worker is replaced.
+
+    When a worker dies (the OOM killer, a crash in a C library) every brief then in
+    the pool fails with it, guilty or not.  Each of those is built again alone, in
+    a pool of its own: one that kills its worker there too is reported as failed,
+    the others are built, and the rest of the queue goes on in a fresh pool."""
+    initargs = (content, overlays, templates, style)
     queue = list(reversed(todo))
+    idle_rounds = 0
+    while queue and not stop.requested:
+        queue, lost, built = _pool_round(queue, run, stop, workers, initargs)
+        for job, reason in lost:
+            if stop.requested:
+                run.report.not_built += 1
+                continue
+            _, again, _ = _pool_round([job], run, stop, 1, initargs)
+            if again:
+                run.commit(job, {"ok": False, "reason": f"{reason}; it died again when this brief was "
+                                                        "built alone"})
+        # Pools that die without building anything (workers that cannot even start) are not
+        # replaced for ever: after three, the rest is reported as not built.
+        idle_rounds = idle_rounds + 1 if lost and not built else 0
+        if idle_rounds >= 3:
+            for job in reversed(queue):
+                run.commit(job, {"ok": False, "reason": "not built: worker processes keep dying as they start"})
+            queue = []
+
+
+def _pool_round(queue: list[Job], run: _Run, stop: _Stop, workers: int,
+                initargs: tuple) -> tuple[list[Job], list[tuple[Job, str]], int]:
+    """One pool's life: (jobs still to build, jobs lost with a dying worker and why, jobs built)."""
     pending: dict[Future, Job] = {}
-    broken: str | None = None
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(content, overlays, templates, style)) as pool:
+    lost: list[tuple[Job, str]] = []
+    built = 0
+    broken = False
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
         while queue or pending:
             # Keep only a little work queued, so stopping has little to cancel.
-            while queue and not stop.requested and broken is None and len(pending) < 2 * workers:
+            while queue and not stop.requested and not broken and len(pending) < 2 * workers:
                 job = queue.pop()
                 try:
                     pending[pool.submit(_work, job.spec, job.formats)] = job
-                except BrokenProcessPool as e:
+                except BrokenProcessPool:
                     queue.append(job)
-                    broken = f"a worker process died ({e})"
+                    broken = True
             if stop.requested and not run.report.interrupted:
                 cancelled = [f for f in pending if f.cancel()]
                 for fut in cancelled:
                     pending.pop(fut)
                 run.report.interrupted = True
                 run.report.not_built += len(queue) + len(cancelled)
-                queue.clear()
-            if broken is not None and queue:
-                for job in reversed(queue):
-                    run.commit(job, {"ok": False, "reason": f"not built: {broken}"})
                 queue.clear()
             if not pending:
                 break
@@ -925,8 +969,11 @@ def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, ov
                     if stop.requested:  # killed along with us (SIGTERM to the process group)
                         run.report.not_built += 1
                         continue
-                    broken = f"a worker process died ({e})"
-                    result = {"ok": False, "reason": broken}
+                    broken = True
+                    lost.append((job, f"a worker process died ({e})"))
+                    continue
                 except Exception as e:
                     result = {"ok": False, "reason": f"internal error: {type(e).__name__}: {e}"}
                 run.commit(job, result)
+                built += 1
+    return queue, lost, built
