@@ -264,3 +264,53 @@ def test_source_date_epoch_dates_the_word_file_and_its_zip_members(tmp_path, mon
     data = briefgen.make("suqian", format="docx", content=CONTENT)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert {i.date_time for i in z.infolist()} == {(2026, 11, 23, 12, 0, 0)}
+
+
+# --------------------------------------------------------------------------- the Python API
+
+def test_the_literal_types_are_the_choices_the_code_checks():
+    from typing import get_args
+
+    assert get_args(briefgen.Audience) == briefgen.AUDIENCES
+    assert get_args(briefgen.Length) == briefgen.LENGTHS
+    assert get_args(briefgen.Lang) == briefgen.LANGS
+    assert get_args(briefgen.Format) == briefgen.FORMATS
+
+
+def test_make_refuses_an_output_named_for_another_format(tmp_path):
+    with pytest.raises(briefgen.UsageError, match="format 'md' writes .md"):
+        briefgen.make("suqian", format="md", output=tmp_path / "x.pdf", content=CONTENT)
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_one_overlay_given_as_a_string_is_one_folder(tmp_path):
+    overlay = sources_overlay(tmp_path, title_en="An overlay's own title")
+    lib = briefgen.load_library(CONTENT, str(overlay))
+    assert lib.sources["bt-2024"].title_en == "An overlay's own title"
+
+
+def test_the_cached_library_cannot_be_changed_by_a_caller():
+    lib = briefgen.load_library(CONTENT)
+    with pytest.raises(TypeError):
+        lib.regions["suqian"] = None   # type: ignore[index]
+    assert briefgen.load_library(CONTENT).regions["suqian"].id == "suqian"
+
+
+def test_an_exact_id_beats_another_regions_alias_and_a_shared_name_is_reported(tmp_path, capsys):
+    records = yaml.safe_load((CONTENT / "regions.yaml").read_text(encoding="utf-8"))
+    ids = [r["id"] for r in records[:3]]
+    records[0]["aliases"] = [ids[1]]            # region 0 claims region 1's id as an alias
+    records[1]["aliases"] = ["Shared"]
+    records[2]["aliases"] = ["Shared"]
+    (tmp_path / "regions.yaml").write_text(yaml.safe_dump(records[:3], allow_unicode=True), encoding="utf-8")
+    lib = briefgen.load_library(CONTENT, [tmp_path])
+    assert lib.region(ids[1]).id == ids[1]
+    with pytest.raises(briefgen.UsageError, match=f"'Shared' is ambiguous: it names {ids[1]}, {ids[2]}|"
+                                                  f"'Shared' is ambiguous: it names {ids[2]}, {ids[1]}"):
+        lib.region("Shared")
+
+
+def test_a_suggestion_is_not_cut_at_an_apostrophe():
+    from briefgen.names import did_you_mean
+
+    assert did_you_mean("People's Republc", ["People's Republic", "Suqian"]) == "; did you mean 'People's Republic'?"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..errors import ContentError, UsageError
 from ..names import closest
@@ -21,6 +21,9 @@ from ..paths import data_dir
 from . import loader
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
 from .units import Unit, format_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Library", "load_library", "KINDS"]
 
@@ -97,7 +100,7 @@ class Library:
     def indicator_text(self, ind: Indicator, lang: str) -> str:
         return format_value(ind.value, ind.unit, ind.qualifier, lang)
 
-    def frame(self, kind: str, region: str | None = None, theme: str | None = None):
+    def frame(self, kind: str, region: str | None = None, theme: str | None = None) -> "pd.DataFrame":
         """The records of ``kind`` as a pandas DataFrame with an ``id`` column first."""
         import pandas as pd  # only users of DataFrames pay for pandas
 
