@@ -15,15 +15,9 @@ from pathlib import Path
 import pytest
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
-PLAN = """\
-edition = "e"
-[[briefs]]
-regions = "all"
-audiences = "all"
-lengths = "all"
-langs = "all"
-formats = ["pdf", "docx", "md", "html"]
-"""
+# Every brief of the fixture in PDF and Word: far more work than the test waits for.
+PLAN = ('edition = "e"\n[[briefs]]\nregions = "all"\naudiences = "all"\nlengths = "all"\nlangs = "all"\n'
+        'formats = ["pdf", "docx"]\n')
 
 
 def children(pid: int) -> list[int]:
