@@ -4,7 +4,7 @@
     python benchmarks/calibrate.py           # every built-in region (about a minute)
     python benchmarks/calibrate.py --quick   # four regions
 
-The composer estimates a brief's pages from line counts (briefgen/composer/budget.py)
+Fitting estimates a brief's pages from line counts (briefgen/fit.py)
 and only lays the PDF out when the estimate comes near the page budget.  This script
 walks every region x audience x length x language down its budget steps, lays out
 each version that comes near the budget, and prints:
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402  (pandas brings numpy)
 
 import briefgen  # noqa: E402
-from briefgen.composer import _Composer, compose_detailed, select  # noqa: E402
-from briefgen.composer.budget import LINE_WEIGHTS, PAGE_LINES, budget_for, estimate_pages, raw_lines  # noqa: E402
-from briefgen.composer.narrative import phrases  # noqa: E402
+from briefgen.build import build  # noqa: E402
+from briefgen.fit import LINE_WEIGHTS, PAGE_LINES, estimate_pages, raw_lines  # noqa: E402
+from briefgen.plan import argue  # noqa: E402
 from briefgen.spec import AUDIENCES, LENGTHS, BriefSpec  # noqa: E402
-from briefgen.style import DEFAULT_STYLE  # noqa: E402
+from briefgen.write import write  # noqa: E402
 from briefgen.writers.pdf import layout  # noqa: E402
 
 KINDS = tuple(LINE_WEIGHTS["en"])
@@ -40,16 +39,13 @@ KINDS = tuple(LINE_WEIGHTS["en"])
 
 def samples(library, regions, lang):
     """(raw lines by kind, filled pages) for each budget step within reach of the budget."""
-    words = phrases(lang, None)
     for region in regions:
         for audience in AUDIENCES:
             for length in LENGTHS:
-                spec = BriefSpec(region, audience=audience, length=length, lang=lang).resolve(library)
-                choice = select.choose_benchmark(library, spec.region, audience, None)
-                spec = replace(spec, benchmark=choice.region)
-                budget, taken, last = budget_for(length, audience), 0, None
+                argument = argue(BriefSpec(region, audience=audience, length=length, lang=lang), library)
+                budget, taken, last = argument.budget, 0, None
                 while taken < 4:
-                    brief = _Composer(spec, library, words, choice, budget, DEFAULT_STYLE).brief()
+                    brief = write(argument.cut(budget), lang, library)
                     estimate = estimate_pages(brief, lang)
                     if estimate < budget.pages - 2.5:
                         break
@@ -99,13 +95,11 @@ def main() -> None:
             for region in regions:
                 for audience in AUDIENCES:
                     spec = BriefSpec(region, audience=audience, length=length, lang=lang)
-                    result = compose_detailed(spec, library, keep_pdf=False)
-                    pages = budget_for(length, audience).pages
+                    result = build(spec, [], library)
+                    pages = result.plan.budget.pages
                     filled = layout(result.brief, draw=False).filled
                     fills.append(filled / pages)
-                    full = budget_for(length, audience)
-                    shrunk = _Composer(result.spec, library, phrases(lang, None), result.benchmark,
-                                       full, DEFAULT_STYLE).brief() != result.brief
+                    shrunk = result.plan.budget != argue(spec, library).budget
                     slack += shrunk and filled < pages - 0.5
             print(f"  {length:8} {lang}: median {statistics.median(fills):.0%}, lowest {min(fills):.0%}; "
                   f"{slack} of {len(fills)} cut content yet left over half a page empty")

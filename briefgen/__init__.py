@@ -57,12 +57,22 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
 
 def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str | Path | None = None,
             style: "HouseStyle | None" = None) -> "Brief":
-    """Compose the Brief that ``spec`` describes (built-in content if ``library`` is None)."""
-    from .composer import compose as _compose
+    """Compose the Brief that ``spec`` describes (built-in content if ``library`` is None).
+
+    The argument is planned once for both languages and fitted to the page budget
+    by the calibrated estimate; no PDF is drawn.  ``make`` also lays out the real
+    pages near the budget, so its brief can hold a little more."""
+    from .build import plan_for
     from .style import DEFAULT_STYLE
 
-    return _compose(spec, library or load_library(), templates=str(templates) if templates else None,
-                    style=style or DEFAULT_STYLE)
+    from .write import write
+
+    library = library or load_library()
+    templates = str(templates) if templates else None
+    fitted = plan_for(spec, library, templates=templates, style=style or DEFAULT_STYLE, measured=False)
+    if spec.lang not in fitted.briefs:        # fitted without it: its templates failed; say why
+        return write(fitted.plan, spec.lang, library, templates=templates, style=style or DEFAULT_STYLE)
+    return fitted.briefs[spec.lang]
 
 
 def render(brief: "Brief", fmt: str, style: "HouseStyle | None" = None) -> bytes:

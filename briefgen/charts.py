@@ -205,6 +205,9 @@ def _draw(chart: Chart, style: HouseStyle, width_in: float, dpi: int) -> bytes:
         ax.set_xlim(vmin - (span * 0.14 if vmin < 0 else 0), vmax + span * 0.14)
         ax.set_ylim(max(n_bars, 1) - 0.5, -0.5)
         ax.set_xlabel(_text(chart.unit_label))
+        # Whole numbers with thousands separators: never a "1e6" offset the reader must decode.
+        from matplotlib.ticker import FuncFormatter
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:g}"))
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
         ax.spines["bottom"].set_color(_GRID)

@@ -29,6 +29,23 @@ def _date(ctx, param, value: str | None) -> date | None:
         raise click.BadParameter(f"'{value}' is not a date; write YYYY-MM-DD, e.g. 2025-12-31") from None
 
 
+class _Choice(click.Choice):
+    """click.Choice that refuses a value in briefgen's words (and suggests the nearest), not click's."""
+
+    def __init__(self, choices, what: str):
+        super().__init__(choices)
+        self.what = what
+
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        from .library.loader import suggest
+
+        flag = f"{max(param.opts, key=len)}: " if isinstance(param, click.Option) else ""
+        raise UsageError(f"{flag}unknown {self.what} '{value}'{suggest(str(value), self.choices)} "
+                         f"(choose one of {', '.join(self.choices)})")
+
+
 def content_options(f):
     f = click.option("--overlay", "overlays", multiple=True, type=click.Path(file_okay=False),
                      help="A folder of extra content added on top (repeatable).")(f)
@@ -54,18 +71,18 @@ def cli() -> None:
 @cli.command()
 @click.option("--region", "-r", required=True, help="Region id or name: suqian, Suqian, 宿迁, 宿迁市 ...")
 @click.option("--benchmark", "-b", help="Region to learn from (default: chosen from the content).")
-@click.option("--audience", "-a", type=click.Choice(AUDIENCES), default="government", show_default=True)
-@click.option("--length", "-l", type=click.Choice(LENGTHS), default="standard", show_default=True,
+@click.option("--audience", "-a", type=_Choice(AUDIENCES, "audience"), default="government", show_default=True)
+@click.option("--length", "-l", type=_Choice(LENGTHS, "length"), default="standard", show_default=True,
               help="short = 2 pages, standard = 4, full = up to 12.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
-@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_CHOICES), multiple=True,
+@click.option("--lang", type=_Choice(LANGS, "language"), default="en", show_default=True)
+@click.option("--format", "-f", "formats", type=_Choice(FORMAT_CHOICES, "format"), multiple=True,
               help="pdf, docx, md, html or all; repeatable.  [default: pdf]")
 @click.option("-o", "--output", help="Output file (one format) or folder.  [default: ./out/]")
 @content_options
 @click.option("--templates", type=click.Path(file_okay=False), help="Folder of narrative templates that override the built-in ones.")
 @click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
 @click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
-@click.option("--paper", type=click.Choice(("A4", "Letter")), help="Paper size (default A4, or the config's).")
+@click.option("--paper", type=_Choice(("A4", "Letter"), "paper size"), help="Paper size (default A4, or the config's).")
 @click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
 def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
          config, reference_docx, paper, as_of) -> None:
@@ -152,10 +169,10 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
 
 
 @cli.command("list")
-@click.argument("kind", type=click.Choice(LIST_KINDS))
+@click.argument("kind", type=_Choice(LIST_KINDS, "kind of record"))
 @click.option("--region", "-r", help="Only records about this region (id or name).")
 @click.option("--theme", "-t", help="Only records on this theme id.")
-@click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=_Choice(("table", "csv", "json"), "listing format"), default="table", show_default=True)
 @content_options
 def list_(kind, region, theme, fmt, content, overlays) -> None:
     """List regions, themes, sources, indicators, findings, cases or recommendations.

@@ -15,16 +15,11 @@ Unknown keys and missing files are errors that name the key and the fix.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from .errors import UsageError
 from .style import _FIELDS, _PATH_KEYS, DEFAULT_STYLE, HouseStyle, _problem
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .tomlfile import read_toml
 
 CONFIG_NAME = "briefgen.toml"
 
@@ -72,15 +67,7 @@ def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
 
 
 def _read(path: Path) -> dict:
-    try:
-        # utf-8-sig: a file saved by Notepad starts with a byte-order mark, which is not an error.
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{path}: not valid TOML ({e})") from None
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read it ({e.strerror})") from None
+    data = read_toml(path, "the house style")
     problems = []
     out: dict = {}
     for key, value in data.items():

@@ -43,11 +43,7 @@ from .output import TEMP_PREFIX, inside, write_atomic
 from .paths import data_dir
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
 from .style import DEFAULT_STYLE, HouseStyle
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .tomlfile import read_toml
 
 try:
     import fcntl
@@ -112,13 +108,7 @@ def read_plan(plan: str | Path | Mapping[str, Any]) -> tuple[dict, str]:
     path = Path(plan)
     if not path.is_file():
         raise UsageError(f"plan file not found: {plan}")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig")), str(plan)
-    except tomllib.TOMLDecodeError as e:
-        # tomllib's message ends "(at line L, column C)".
-        raise UsageError(f"{plan}: not valid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{plan}: not UTF-8 text; save the plan as UTF-8") from None
+    return read_toml(path, "the plan"), str(plan)
 
 
 def load_plan(plan: str | Path | Mapping[str, Any], library: Library, *,
@@ -308,7 +298,7 @@ def changed_since(previous: Mapping[str, Any], current: dict[str, dict[str, str]
 def _relevant_new(lib: Library, spec: BriefSpec, changed: set[str]) -> tuple[str, ...]:
     """The changed records a brief on ``spec`` should mention: about its region, the region's
     parents, or its benchmark (the one given, else the one the rules will choose)."""
-    from .composer.select import ancestors, choose_benchmark
+    from .plan.rules import ancestors, choose_benchmark
 
     bench = spec.benchmark or choose_benchmark(lib, spec.region, spec.audience, None).region
     regions = {spec.region, *ancestors(lib, spec.region), *([bench] if bench else [])}

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any, Callable
 
 from briefgen.cli import main
 from briefgen.output import TEMP_PREFIX
 from briefgen.runner import MANIFEST
+
+PAUSING = Path(__file__).with_name("pausing.py")
 
 
 def run_cli(capsys, *args) -> tuple[int, str, str]:
@@ -49,3 +55,52 @@ def manifest_matches_disk(folder: Path, data: dict | None = None) -> dict:
         assert len(blob) == entry["size"], entry["path"]
     assert not list(folder.glob(TEMP_PREFIX + "*"))
     return data
+
+
+class PausedRun:
+    """briefgen in a real process whose ``pause_write``-th file write (or ``pause_lock``-th
+    folder lock) waits for the test (see tests/pausing.py): ``wait_paused()`` returns once
+    it is there, with the temporary file's path; ``release()`` lets it go on."""
+
+    def __init__(self, args: list[str], scratch: Path, *, pause_write: int = 0, pause_lock: int = 0,
+                 locks: bool = False, **popen: Any):
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.marker = scratch / "paused"
+        self.locks = scratch / "locks"
+        hook = [f"--pause-write={pause_write}", f"--pause-lock={pause_lock}", f"--marker={self.marker}"]
+        if locks:
+            hook.append(f"--locks={self.locks}")
+        self.proc = subprocess.Popen([sys.executable, str(PAUSING), *hook, "--", *map(str, args)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if self.proc.poll() is not None:
+                raise AssertionError(f"briefgen ended before {what}: {self.proc.communicate()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"briefgen did not reach {what} in {timeout} s")
+            time.sleep(0.01)
+
+    def wait_paused(self) -> Path:
+        self.wait_for(self.marker.exists, "the paused write")
+        return Path(self.marker.read_text(encoding="utf-8"))
+
+    def lock_log(self) -> list[str]:
+        return self.locks.read_text(encoding="utf-8").split() if self.locks.exists() else []
+
+    def stderr_until(self, text: str) -> str:
+        """What the process printed on stderr up to and including the line containing ``text``."""
+        said = ""
+        while text not in said:
+            line = self.proc.stderr.readline()
+            if not line:
+                raise AssertionError(f"briefgen never said {text!r}: {said}")
+            said += line
+        return said
+
+    def release(self) -> None:
+        (self.marker.parent / (self.marker.name + ".go")).touch()
+
+    def communicate(self, timeout: float = 120) -> tuple[str, str]:
+        return self.proc.communicate(timeout=timeout)

@@ -55,7 +55,7 @@ def sample_brief(lang: str = "en", *, hostile: str = "") -> Brief:
                 series=("宿迁", "杭州") if zh else ("Suqian", "Hangzhou"),
                 bars=(Bar("2023", (80.0, 1000.0), ("80", "1000")),
                       Bar("2024", (100.0, None), ("100", ""))),
-                unit_label="亿元" if zh else "RMB 100 million",
+                unit_label="亿元" if zh else "RMB billion",
                 lang=lang),
             caption="图1 宿迁与杭州跨境电商进出口额" if zh else "Figure 1. CBEC trade, Suqian and Hangzhou",
             alt_text="柱状图" if zh else "Bar chart comparing CBEC trade",

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 import briefgen
 from briefgen.runner import (MANIFEST, BatchReport, changed_since, content_hashes, load_plan,
                             parse_shard, run_batch, shard_jobs)
-from helpers import manifest_matches_disk, run_cli
+from helpers import PausedRun, manifest_matches_disk, run_cli
 from briefgen.errors import UsageError
 from briefgen.library import load_library
 
@@ -130,11 +131,19 @@ def test_plan_reports_every_problem_at_once(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_plan_toml_syntax_error_names_file_and_line(tmp_path, capsys):
-    plan = write_plan(tmp_path, '[[briefs]]\nregions = ["suqian"\nformats = "md"\n')
+@pytest.mark.parametrize("text, fault", [
+    ('[[briefs]]\nregions = ["suqian"\nformats = "md"\n', "not valid TOML ("),
+    (b'[[briefs]]\nregions = ["\xcb\xde\xc7\xa8"]\n', "not UTF-8 text; save the plan as UTF-8"),
+])
+def test_plan_that_is_not_toml_names_the_file(tmp_path, capsys, text, fault):
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes(text if isinstance(text, bytes) else text.encode())
     code, out, err = cli(capsys, "batch", plan, "-o", tmp_path / "out", "--content", CONTENT)
-    assert code == 2
-    assert "plan.toml: not valid TOML" in err and "line 3" in err
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    # The parser's own account of the fault is quoted in the brackets; briefgen's words frame it.
+    assert err.startswith(f"briefgen: {plan}: {fault}"), err
+    if "TOML" in fault:
+        assert err.endswith("); fix the syntax of the plan\n"), err
     assert not (tmp_path / "out").exists()
 
 
@@ -368,6 +377,9 @@ def test_a_failing_brief_does_not_stop_the_others(tmp_path, capsys):
 
 
 def test_concurrent_batches_share_one_folder(tmp_path):
+    """Two batches into one edition folder take turns: while the first is inside a write
+    under the folder lock (held there by tests/pausing.py), the second asks for the lock
+    and does not get it; once let go, both finish and the manifest lists what is on disk."""
     plans = [write_plan(tmp_path, f"""\
         edition = "shared"
         [[briefs]]
@@ -377,12 +389,16 @@ def test_concurrent_batches_share_one_folder(tmp_path):
         langs = "all"
         formats = ["md", "html"]
     """, f"p{i}.toml") for i, regions in enumerate(('["suqian", "hangzhou"]', '["ningbo", "hangzhou"]'))]
-    cmd = [sys.executable, "-m", "briefgen", "batch", "-o", str(tmp_path / "out"), "--content", str(CONTENT),
-           "--jobs", "2"]
-    procs = [subprocess.Popen(cmd + [str(p)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for p in plans]
-    results = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], results
+    cmd = ["batch", "-o", tmp_path / "out", "--content", CONTENT, "--jobs", "2"]
+    first = PausedRun([*cmd, plans[0]], tmp_path / "first", pause_write=1)
+    first.wait_paused()
+    second = PausedRun([*cmd, plans[1]], tmp_path / "second", locks=True)
+    second.wait_for(lambda: second.lock_log() == ["want"], "asking for the folder lock")
+    time.sleep(0.5)
+    assert second.lock_log() == ["want"], "the second batch took the lock the first holds"
+    first.release()
+    results = [run.communicate() for run in (first, second)]
+    assert [first.proc.returncode, second.proc.returncode] == [0, 0], results
     folder = tmp_path / "out" / "shared"
     data = manifest(folder)
     assert len(data["files"]) == 3 * 2 * 2 * 2
@@ -390,6 +406,8 @@ def test_concurrent_batches_share_one_folder(tmp_path):
 
 
 def test_interrupt_stops_cleanly(tmp_path):
+    """Ctrl-C lands, every time, while the first brief's second file is being written
+    (tests/pausing.py holds that write open): it finishes, nothing new starts, the manifest is true."""
     plan = write_plan(tmp_path, """\
         edition = "e"
         [[briefs]]
@@ -399,19 +417,20 @@ def test_interrupt_stops_cleanly(tmp_path):
         langs = "all"
         formats = ["md", "pdf"]
     """)
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "batch", str(plan), "-o", str(tmp_path / "out"),
-                             "--content", str(CONTENT), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    first = proc.stdout.readline()
-    assert first
-    os.killpg(proc.pid, signal.SIGINT)  # like Ctrl-C: the whole process group
-    proc.wait(timeout=60)
-    err = proc.stderr.read().decode()
-    assert proc.returncode == 130, err
-    assert "interrupted:" in err and "not built" in err
+    run = PausedRun(["batch", plan, "-o", tmp_path / "out", "--content", CONTENT, "--jobs", "2"],
+                    tmp_path / "hook", pause_write=2, start_new_session=True)
     folder = tmp_path / "out" / "e"
+    temporary = run.wait_paused()
+    assert temporary.parent == folder and temporary.suffix in (".md", ".pdf") and temporary.is_file()
+    os.killpg(run.proc.pid, signal.SIGINT)  # like Ctrl-C: the whole process group
+    said = run.stderr_until("stopping after the briefs in progress")
+    run.release()
+    out, err = run.communicate(timeout=60)
+    err = said + err
+    assert run.proc.returncode == 130, err
+    assert "interrupted:" in err and "not built" in err
     data = manifest(folder)
-    assert 0 < len(data["files"]) < 72 * 2
+    assert 2 <= len(data["files"]) < 72 * 2     # at least the brief whose write was interrupted
     manifest_matches_disk(folder, data)
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 
 
@@ -30,6 +32,7 @@ def test_unknown_section_is_one_clear_error():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_calibration_script_reports_the_estimate_and_the_fill():
     script = SCRIPT.with_name("calibrate.py")
     result = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True,

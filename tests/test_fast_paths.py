@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 import briefgen
-from briefgen.composer import compose_detailed
+from briefgen.build import plan_for
 from briefgen.spec import BriefSpec
 from briefgen.writers.pdf import layout, render
 
@@ -23,7 +23,7 @@ from briefgen.writers.pdf import layout, render
 def test_word_file_is_the_same_with_or_without_a_pdf(region, length, lang):
     # Both briefs come near their page budget, so fitting them measures the layout:
     # once by rendering the PDF that is kept, once by counting pages only.
-    assert compose_detailed(BriefSpec(region, length=length, lang=lang), briefgen.load_library()).pdf
+    assert plan_for(BriefSpec(region, length=length, lang=lang), briefgen.load_library()).measured
     alone = briefgen.make_all(region, length=length, lang=lang, formats=("docx",))
     with_pdf = briefgen.make_all(region, length=length, lang=lang, formats=("pdf", "docx"))
     assert alone["docx"] == with_pdf["docx"]
@@ -32,7 +32,7 @@ def test_word_file_is_the_same_with_or_without_a_pdf(region, length, lang):
 @pytest.mark.parametrize("region,length,lang", [("suqian", "full", "en"), ("ningbo", "standard", "zh"),
                                                 ("zhengzhou", "short", "en")])
 def test_counting_pages_agrees_with_the_rendered_pdf(library, region, length, lang):
-    brief = compose_detailed(BriefSpec(region, length=length, lang=lang), library).brief
+    brief = plan_for(BriefSpec(region, length=length, lang=lang), library).briefs[lang]
     pages = len(PdfReader(io.BytesIO(render(brief))).pages)
     measured = layout(brief, draw=False)
     assert measured.pages == pages

@@ -182,6 +182,7 @@ def pdf_pattern(text: str) -> re.Pattern:
 
 # --------------------------------------------------------------------------- the property
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS)
 def test_hostile_text_is_rendered_literally_or_refused(text: str) -> None:

@@ -6,6 +6,7 @@ run may leave half a file, a temporary file, or a manifest that disagrees with t
 """
 from __future__ import annotations
 
+import importlib
 import os
 import resource
 import shutil
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import manifest_matches_disk, run_cli
+from helpers import PausedRun, manifest_matches_disk, run_cli
+from briefgen.library.safe_yaml import MAX_DEPTH
 from briefgen.paths import data_dir
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
@@ -47,6 +49,8 @@ BILLION_LAUGHS = "".join(
 )
 
 
+TOO_DEEP = (f"lists or mappings are nested more than {MAX_DEPTH} deep, too deeply to be content; "
+            "a record is one mapping of fields: flatten it")
 
 
 def run_process(*args, **kw) -> subprocess.CompletedProcess:
@@ -97,10 +101,18 @@ MALFORMED = {
         "indicators.csv",
         b"id,region,indicator_en,indicator_zh,value,unit,period,qualifier,theme,source,locator\n"
         b"x-1,suqian,Tr\0ade,\xe8\xb4\xb8,1,\xe4\xba\xbf\xe5\x85\x83,2023,exact,trade-scale,bt-2024,loc\n",
-        # Python 3.11's csv module reads NUL, which validation then refuses; 3.10's refuses it.
-        "indicators.csv:2:", "U+0000" if sys.version_info >= (3, 11) else "line contains NUL"),
+        "indicators.csv:2:", "the file contains a NUL byte, which text never has; remove it"),
+    "a NUL byte in YAML": ("themes.yaml", b"- id: t1\n  name_en: Tal\0ent\n  name_zh: x\n",
+                           "themes.yaml:2:", "the file contains a NUL byte, which text never has; remove it"),
+    "UTF-16": ("themes.yaml", "- id: t1\n".encode("utf-16-le"), "themes.yaml:1:",
+               "(a file saved as UTF-16 is full of them: save it as UTF-8)"),
+    "a raw control character in YAML": ("themes.yaml", "- id: t1\n  name_en: T\x01\n  name_zh: 题\n",
+                                        "themes.yaml:2:", "contains control character U+0001, which "
+                                        "content files may not contain; remove it"),
     "lists nested ten thousand deep": ("themes.yaml", "- id: " + "[" * 10000 + "]" * 10000 + "\n",
-                                       "themes.yaml:", "nested too deeply"),
+                                       "themes.yaml:1:", TOO_DEEP),
+    "lists nested one level too deep": ("themes.yaml", "- id: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+                                        + "\n", "themes.yaml:1:", TOO_DEEP),
 }
 
 
@@ -113,6 +125,41 @@ def test_malformed_file_is_one_clear_message(case, tmp_path, capsys):
     code, stdout, err = run_cli(capsys, "make", "-r", "suqian", "-f", "md", "--content", folder, "-o", f"{out}/")
     assert_one_problem(code, err, where, what)
     assert stdout == "" and not out.exists()
+
+
+@pytest.fixture(params=["libyaml", "pure-Python parser"])
+def yaml_parser(request, monkeypatch):
+    """Both parsers PyYAML may bring: briefgen's limits must not depend on which is installed."""
+    import yaml
+
+    from briefgen.library import safe_yaml
+
+    if request.param == "libyaml":
+        if not hasattr(yaml, "CSafeLoader"):
+            pytest.skip("this PyYAML was built without libyaml")
+        yield request.param
+        return
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    importlib.reload(safe_yaml)
+    assert safe_yaml._SafeBase is yaml.SafeLoader
+    yield request.param
+    monkeypatch.undo()
+    importlib.reload(safe_yaml)
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 300, 10000])
+def test_nesting_limit_is_briefgens_whatever_the_parser(yaml_parser, depth, tmp_path, capsys):
+    """One level past the limit and ten thousand past it read the same; so does either parser."""
+    flows = depth - 2            # the list of records and the record's mapping are two levels
+    folder = content_with(tmp_path, "themes.yaml", "- id: " + "[" * flows + "]" * flows + "\n")
+    assert_one_problem(*run_cli(capsys, "check", "--content", folder)[::2], "themes.yaml:1:", TOO_DEEP)
+
+
+def test_nesting_up_to_the_limit_is_only_checked_as_fields(yaml_parser, tmp_path, capsys):
+    flows = MAX_DEPTH - 2
+    folder = content_with(tmp_path, "themes.yaml", "- id: " + "[" * flows + "]" * flows + "\n")
+    code, _, err = run_cli(capsys, "check", "--content", folder)
+    assert code == 1 and "nested" not in err and "themes.yaml:1: theme '[[[" in err, err
 
 
 def test_file_over_the_size_limit_is_not_read(tmp_path, capsys):
@@ -180,22 +227,29 @@ def user_templates(tmp_path: Path, payload: str) -> Path:
     folder = tmp_path / "templates"
     (folder / "en").mkdir(parents=True)
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
-    head = "{% macro title(region, benchmark, themes) -%}"
+    head = "{% macro title(shape, region, benchmark, strengths, gaps, has_lessons, has_own) -%}"
     assert head in text
     (folder / "en" / "narrative.j2").write_text(text.replace(head, head + payload), encoding="utf-8")
     return folder
 
 
+UNSAFE = ("it reaches for '{}' of a {} value; templates may not use names starting with '_' "
+          "or Python internals")
+
+
 @pytest.mark.parametrize("payload, message", [
-    ("{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object is unsafe"),
-    ("{{ cycler.__init__.__globals__.os.system('touch PWNED') }}",
-     "access to attribute '__init__' of 'type' object is unsafe"),
-    ("{{ lipsum.__globals__['os'].system('touch PWNED') }}",
-     "access to attribute '__globals__' of 'function' object is unsafe"),
+    ("{{ ''.__class__.__mro__ }}", UNSAFE.format("__class__", "str")),
+    ("{{ cycler.__init__.__globals__.os.system('touch PWNED') }}", UNSAFE.format("__init__", "type")),
+    ("{{ lipsum.__globals__['os'].system('touch PWNED') }}", UNSAFE.format("__globals__", "function")),
+    ("{{ (lipsum|attr('__globals__')) }}", UNSAFE.format("__globals__", "function")),
     ("{% include '/etc/passwd' %}", "it includes '/etc/passwd', which is not a template"),
-    ("{% for i in range(10**9) %}{% endfor %}", "Range too big"),
+    ("{% for i in range(10**9) %}{% endfor %}",
+     "range() would loop over 1000000000 items; templates may loop over at most 100000"),
     ("{{ 'x' * 10**10 }}", "'*' would build 10000000000 characters or items"),
-    ("{{ 1/0 }}", "ZeroDivisionError: division by zero"),
+    ("{{ 2 ** 100000 }}", "2 ** 100000 is too large a number for a template"),
+    ("{{ 1/0 }}", "it divides by zero"),
+    ("{{ regoin }}", "it uses 'regoin', which is not defined there; check the spelling"),
+    ("{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}", "a macro calls itself without end"),
 ])
 def test_template_cannot_reach_python_or_exhaust_the_machine(payload, message, tmp_path, capsys,
                                                              monkeypatch):
@@ -215,7 +269,7 @@ def test_template_that_only_uses_its_arguments_still_works(tmp_path, capsys):
     code, out, err = run_cli(capsys, "make", "-r", "suqian", "-f", "html", "--content", CONTENT,
                              "--templates", templates, "-o", f"{tmp_path / 'out'}/")
     assert code == 0, err
-    assert "<title>=== 1024 Lessons for Suqian from Hangzhou" in Path(out.strip()).read_text(encoding="utf-8")
+    assert "<title>=== 1024 Suqian is strong in" in Path(out.strip()).read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- staying inside folders
@@ -295,18 +349,25 @@ ALL_FILES = 3 * 4 * 2 * 2 + 2 * 2   # md and html for every brief, PDF and Word 
 
 @pytest.mark.parametrize("how", ["SIGTERM to the process", "SIGTERM to the process group"])
 def test_terminated_batch_leaves_whole_files_and_the_rerun_finishes(how, tmp_path):
-    """Service managers send SIGTERM (tests/test_batch.py covers Ctrl-C)."""
+    """Service managers send SIGTERM (tests/test_batch.py covers Ctrl-C).  It lands, every time,
+    while the manifest after the first brief is being saved (tests/pausing.py holds that
+    write open); the write finishes, nothing new starts, and a rerun does the rest."""
     plan = tmp_path / "plan.toml"
     plan.write_text(INTERRUPTED_PLAN, encoding="utf-8")
     args = [*BRIEFGEN, "batch", str(plan), "-o", str(tmp_path / "out"), "--content", str(CONTENT), "--jobs", "2"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
-                            start_new_session=True)
-    assert proc.stdout.readline()  # the first file is written
+    folder = tmp_path / "out" / "e"
+    proc = PausedRun(args[len(BRIEFGEN):], tmp_path / "hook", pause_write=3, env=ENV, start_new_session=True)
+    temporary = proc.wait_paused()     # md and html of the first brief are written; now the manifest
+    assert temporary.parent == folder and temporary.suffix == ".json" and temporary.is_file()
     if how.endswith("group"):
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.proc.pid, signal.SIGTERM)
     else:
-        proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=120)
+        proc.proc.send_signal(signal.SIGTERM)
+    said = proc.stderr_until("stopping after the briefs in progress")   # the handler has run
+    proc.release()
+    out, err = proc.communicate()
+    err = said + err
+    proc = proc.proc
     assert proc.returncode == 130 and "Traceback" not in err, err
     assert "interrupted:" in err and "run the same command again to finish" in err
     folder = tmp_path / "out" / "e"
@@ -338,25 +399,19 @@ def whole_brief() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_make_leaves_no_partial_file(sig, tmp_path, whole_brief):
-    """Signalled as soon as it starts writing: every file there is whole, no temporary file."""
+    """Signalled inside the second file's write, every time (tests/pausing.py holds the write
+    open): the first file is whole, the second never appears, its temporary file is gone."""
     out = tmp_path / "out"
-    out.mkdir()
-    proc = subprocess.Popen([*BRIEFGEN, "make", "-r", "suqian", "-f", "all", "-o", f"{out}/"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and not any(os.scandir(out)) and time.monotonic() < deadline:
-        pass  # no sleep: the aim is to land inside the first write
-    proc.send_signal(sig)
-    stdout, err = proc.communicate(timeout=60)
-    assert "Traceback" not in err
-    if proc.returncode != 0:  # it may just have finished; either way the files must be whole
-        assert proc.returncode == 130 and err.strip() == "briefgen: interrupted; no partial files were left", err
+    run = PausedRun(["make", "-r", "suqian", "-f", "all", "-o", f"{out}/"], tmp_path / "hook",
+                    pause_write=2, env=ENV)
+    temporary = run.wait_paused()
+    assert temporary.parent == out and temporary.is_file()   # the signal lands mid-write
+    run.proc.send_signal(sig)
+    stdout, err = run.communicate()
+    assert run.proc.returncode == 130 and err.strip() == "briefgen: interrupted; no partial files were left", err
     files = sorted(out.iterdir())
-    # Every path printed was written; a file renamed into place just before the signal
-    # may not have been printed yet, but it is whole like the rest.
-    assert {Path(line).name for line in stdout.splitlines()} <= {p.name for p in files}
-    for path in files:  # no temporary file, and each file byte for byte the whole brief
-        assert path.read_bytes() == whole_brief[path.suffix], path.name
+    assert [p.name for p in files] == [Path(line).name for line in stdout.splitlines()], stdout
+    assert len(files) == 1 and files[0].read_bytes() == whole_brief[files[0].suffix]
 
 
 def test_interrupt_just_as_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, capsys):
@@ -396,9 +451,10 @@ def test_two_batches_with_different_templates_keep_the_manifest_true(tmp_path):
     """Two overlapping batches whose shared files differ (other wording): whichever wrote a file
     last, the manifest records that file's bytes (tests/test_batch.py covers identical inputs).
 
-    The second starts once the first has written a file, so it rewrites the shared files
-    just after the first wrote them, while the first, with PDFs still to make, goes on
-    saving the manifest."""
+    Forced every time: the first batch is held (by tests/pausing.py) just before it commits
+    its first Suqian brief, when it has written every shared file; the second then rewrites
+    those files in its own wording and finishes; only then does the first go on, making its
+    Suqian briefs and PDFs and saving the manifest after each."""
     templates = tmp_path / "templates"
     (templates / "en").mkdir(parents=True)
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
@@ -412,13 +468,20 @@ def test_two_batches_with_different_templates_keep_the_manifest_true(tmp_path):
                      'formats = "pdf"\n', encoding="utf-8")
     second.write_text(f'edition = "shared"\n[[briefs]]\nregions = ["hangzhou", "ningbo"]\n{shared}',
                       encoding="utf-8")
-    base = [*BRIEFGEN, "batch", "-o", str(tmp_path / "out"), "--content", str(CONTENT), "--jobs", "1"]
-    one = subprocess.Popen([*base, str(first)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           env=ENV)
-    assert one.stdout.readline()
-    two = subprocess.Popen([*base, str(second), "--templates", str(templates)], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, env=ENV)
-    results = [p.communicate(timeout=120) for p in (one, two)]
-    assert [one.returncode, two.returncode] == [0, 0], results
-    data = manifest_matches_disk(tmp_path / "out" / "shared")
+    folder = tmp_path / "out" / "shared"
+    base = ["batch", "-o", tmp_path / "out", "--content", CONTENT, "--jobs", "1"]
+    # Lock 1 plans the run; locks 2-9 commit the eight Hangzhou and Ningbo briefs.
+    one = PausedRun([*base, first], tmp_path / "one", pause_lock=10, env=ENV)
+    one.wait_paused()
+    shared_names = {p.name for p in folder.iterdir() if p.name.startswith(("hangzhou", "ningbo"))}
+    assert len(shared_names) == 2 * 4 * 2, sorted(shared_names)
+    before = {name: (folder / name).read_bytes() for name in shared_names}
+    two = subprocess.run([*BRIEFGEN, *map(str, base), str(second), "--templates", str(templates)],
+                         capture_output=True, text=True, env=ENV, timeout=120)
+    assert two.returncode == 0, two.stderr
+    assert all((folder / name).read_bytes() != before[name] for name in shared_names if name.endswith(".md"))
+    one.release()
+    out, err = one.communicate()
+    assert one.proc.returncode == 0, err
+    data = manifest_matches_disk(folder)
     assert len(data["files"]) == 3 * 4 * 2 + 4 * 2

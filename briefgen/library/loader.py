@@ -15,12 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from .. import characters, links
 from ..folders import inside
 from ..names import MAX_ID, did_you_mean, is_id
 from . import model as m
+from . import safe_yaml
 from .periods import parse as parse_period
 from .units import QUALIFIERS, Unit
 
@@ -115,76 +114,6 @@ RECORD_TYPES: dict[str, type] = {
 INDICATOR_COLUMNS = [f.name for f in SCHEMAS["indicators"]]
 
 
-# --------------------------------------------------------------------------- YAML with line numbers
-
-# libyaml's parser is about eight times faster than PyYAML's pure-Python one and
-# dominated loading the library; the constructor (safe, Python) is the same either way.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
-    """SafeLoader (no object construction, no aliases) that remembers each mapping's line."""
-
-    def get_single_data(self) -> Any:
-        # An alias repeats a node without copying it, so nested aliases (the "billion
-        # laughs" file) make a few lines stand for billions of items as soon as anything
-        # walks or prints them.  Content never needs them: refuse before building anything.
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _refuse_aliases(node)
-        return self.construct_document(node)
-
-
-class AliasRefused(yaml.YAMLError):
-    """A content file repeats a value with a YAML anchor and alias (&name ... *name)."""
-
-    def __init__(self, line: int):
-        super().__init__(f"alias at line {line}")
-        self.line = line
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    """Raise AliasRefused if any node is reached twice (that is what an alias is)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise AliasRefused(node.start_mark.line + 1)
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack += (key, value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack += node.value
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    # YAML keeps the last of two equal keys without a word: a field written twice is a
-    # mistake the curator must see (which of the two did they mean?).
-    first: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-        line = key_node.start_mark.line + 1
-        if key in first:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the field '{key}' appears twice in one record (lines {first[key]} and "
-                f"{line}); keep one", key_node.start_mark)
-        first[key] = line
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# Dates stay strings: "2026-05-13" is a date as the curator wrote it, not a datetime.
-_LineLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass
 class RawRecord:
     kind: str
@@ -228,6 +157,13 @@ def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -
         return None
     if digest is not None:
         digest.update(raw)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        # Text never holds NUL; a file full of them was most likely saved as UTF-16.
+        line = raw.count(b"\n", 0, nul) + 1
+        problems.add(f"{shown}:{line}", "the file contains a NUL byte, which "
+                     "text never has; remove it (a file saved as UTF-16 is full of them: save it as UTF-8)")
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -242,19 +178,9 @@ def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any
     if text is None:
         return []
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
-    except AliasRefused as e:
-        problems.add(f"{shown}:{e.line}", "the value here is repeated elsewhere with a YAML anchor and "
-                     "alias (&name ... *name); content files may not use them: write the value out in full")
-        return []
-    except RecursionError:
-        problems.add(shown, "lists or mappings are nested too deeply to be content; "
-                            "a record is one mapping of fields")
-        return []
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}" if mark else shown
-        problems.add(where, f"not valid YAML ({getattr(e, 'problem', None) or e}); fix the syntax")
+        data = safe_yaml.load(text)
+    except safe_yaml.Refused as e:
+        problems.add(f"{shown}:{e.line}" if e.line else shown, e.reason)
         return []
     if data is None:
         return []

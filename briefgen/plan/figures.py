@@ -1,4 +1,4 @@
-"""The situation in numbers: the comparison table's rows and the one chart.
+"""The situation in numbers: which figures the table and the chart set side by side.
 
 Like is compared with like only.  Two figures stand side by side when the
 content gives them the same ``measure`` key; they share a chart only when
@@ -11,12 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..document import Bar, Chart, Figure, Text
 from ..library import Library
 from ..library.model import Indicator
-from ..library.units import format_value
-from .cite import Citations
-from .narrative import Phrases
 
 
 @dataclass(frozen=True)
@@ -121,20 +117,23 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
     return (head + bench_only[:take_bench])[:limit]
 
 
-_DISPLAY = {  # base unit -> (divisor, en label, zh label) for chart axes
-    "CNY": (10 ** 8, "RMB 100 million", "亿元"),
-    "USD": (10 ** 4, "USD 10,000", "万美元"),
+#: base unit -> {lang: (divisor, axis label)}: each reader's own unit, RMB billion in
+#: English and 亿元 in Chinese, never a calque such as "RMB 100 million".
+_DISPLAY = {
+    "CNY": {"en": (10 ** 9, "RMB billion"), "zh": (10 ** 8, "亿元")},
+    "USD": {"en": (10 ** 6, "USD million"), "zh": (10 ** 4, "万美元")},
 }
 
 
-def _display(ind: Indicator) -> tuple[float, str, str]:
+def display(ind: Indicator, lang: str = "zh") -> tuple[float, str]:
+    """The figure on a chart axis for ``lang``: its value in the axis unit, and that unit."""
     from decimal import Decimal
 
-    base = ind.unit.base
-    if base in _DISPLAY:
-        div, en, zh = _DISPLAY[base]
-        return float(Decimal(ind.value) * ind.unit.factor / div), en, zh
-    return float(Decimal(ind.value) * ind.unit.factor), ind.unit.en or ind.unit.unit, ind.unit.unit
+    amount = Decimal(ind.value) * ind.unit.factor
+    if ind.unit.base in _DISPLAY:
+        div, label = _DISPLAY[ind.unit.base][lang]
+        return float(amount / div), label
+    return float(amount), (ind.unit.en or ind.unit.unit) if lang == "en" else ind.unit.unit
 
 
 _PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flow", "quarter": "flow",
@@ -157,39 +156,26 @@ def chartable_together(a: Indicator, b: Indicator) -> bool:
     return ca == cb or "unknown" in (ca, cb)
 
 
-def _axis_label(ind: Indicator, lang: str) -> str:
-    return _display(ind)[1 if lang == "en" else 2]
 
 
-def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str],
-                 levels: str = "") -> tuple:
-    """The chart's source marks, then why its bars are not like for like, where they are not."""
-    zh = words.source_line().endswith("：")
-    source: list = [Text(words.source_line() + ("" if zh else " "))]
-    for n, mark in enumerate(dict.fromkeys(cites.cite(i.source, i.section) for i in inds)):
-        if n:
-            source.append(Text(" "))   # "[1, §3.1] [2, para 1]", not run together
-        source.append(mark)
-    if notes:
-        source.append(Text(("" if zh else " ") + words.chart_periods_note(("；" if zh else "; ").join(notes))))
-    if levels:
-        source.append(Text(("" if zh else " ") + levels))
-    return tuple(source)
+@dataclass(frozen=True)
+class ChartPlan:
+    """The figures one chart draws, language-neutral.
+
+    ``kind`` "pair": region against benchmark, one (region, benchmark) pair per bar;
+    "peers": the region beside regions of its own kind on one measure;
+    "series": the region's own figures on one measure over time."""
+
+    kind: str
+    figures: tuple[tuple[Indicator, ...], ...]
 
 
-def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: str, words: Phrases,
-                      cites: Citations) -> Figure | None:
-    """Figure 1, the first of these that the content allows:
+def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | None:
+    """Figure 1, the first of these that the content allows (see :class:`ChartPlan`).
 
-    1. region against benchmark on the measures both publish (pair);
-    2. the region beside every other region that publishes its headline measure (peers);
-    3. the region's own figures on one measure over time (series).
-    Otherwise None, and the brief says why there is no chart."""
-    rname = lib.regions[region].name(lang)
-    bname = lib.regions[benchmark].name(lang) if benchmark else ""
+    Peers are regions of the same level only: a city's bar beside a province's or
+    a nation's shows scale, not standing.  None when nothing is like for like."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
-
-    # 1. pairs, grouped by unit so that one axis serves them all
     groups: dict[tuple, list[tuple[Indicator, Indicator]]] = defaultdict(list)
     for measure in sorted(set(mine) & set(theirs)):
         for a in sorted(mine[measure], key=lambda i: i.id):
@@ -198,26 +184,10 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
                 groups[(a.unit.base, a.unit.unit == "%")].append((a, b))
                 break
     if groups:
-        pairs = max(groups.values(), key=len)[:6]
-        unit_label = _axis_label(pairs[0][0], lang)
-        bars, notes = [], []
-        for a, b in pairs:
-            bars.append(Bar(a.label(lang), (_display(a)[0], _display(b)[0]),
-                            (format_value(a.value, a.unit, a.qualifier, lang),
-                             format_value(b.value, b.unit, b.qualifier, lang))))
-            if a.period.comparable_key != b.period.comparable_key:
-                notes.append(f"{rname}{a.period.words(lang)}，{bname}{b.period.words(lang)}" if lang == "zh" else
-                             f"{rname} {a.period.words(lang)}, {bname} {b.period.words(lang)}")
-        chart = Chart(title=words.chart_title(unit_label), series=(rname, bname), bars=tuple(bars),
-                      unit_label=unit_label, lang=lang)
-        points = "; ".join(f"{bar.label}: {rname} {bar.value_labels[0]}, {bname} {bar.value_labels[1]}" for bar in bars)
-        return Figure(chart, words.chart_caption("pair", rname, bname, pairs[0][0].label(lang)),
-                      words.chart_alt("pair", rname, bname, ", ".join(b.label for b in bars), points),
-                      _source_line(words, cites, [i for p in pairs for i in p], notes))
+        return ChartPlan("pair", tuple(max(groups.values(), key=len)[:6]))
 
-    # 2. peers: the region's most-cited measure, beside each region that publishes it
     cited = _cited(lib, region)
-    # Amounts and counts say more side by side than rates do; then the most-quoted first.
+    level = lib.regions[region].level
     measures = sorted(mine, key=lambda m: (mine[m][0].unit.unit == "%",
                                            min((cited.index(i.id) for i in mine[m] if i.id in cited), default=999), m))
     for measure in measures:
@@ -225,44 +195,21 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
                        if _PERIOD_CLASS[i.period.kind] not in ("target",)), None)
         if anchor is None:
             continue
-        peers = [anchor]
+        peers = []
         for rid in sorted(lib.regions):
-            if rid == region:
+            if rid == region or lib.regions[rid].level != level:
                 continue
             fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
             if fit:
                 peers.append(_latest(fit))
-        if len(peers) < 2:
-            continue
-        peers = [anchor] + sorted(peers[1:], key=lambda i: -_display(i)[0])[:7]
-        unit_label = _axis_label(anchor, lang)
-        label = anchor.label(lang)
-        bars = tuple(Bar(f"{lib.regions[i.region].name(lang)}{'（' if lang == 'zh' else ' ('}{i.period.words(lang)}{'）' if lang == 'zh' else ')'}",
-                         (_display(i)[0],), (format_value(i.value, i.unit, i.qualifier, lang),)) for i in peers)
-        chart = Chart(title=words.chart_title(label), series=(label,), bars=bars, unit_label=unit_label, lang=lang)
-        points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
-        notes = [] if len({i.period.comparable_key for i in peers}) == 1 else \
-            [("；" if lang == "zh" else ", ").join(b.label for b in bars)]
-        kinds = [(lib.regions[i.region].name(lang), lib.regions[i.region].level) for i in peers]
-        levels = words.chart_levels_note(kinds) if len({k for _, k in kinds}) > 1 else ""
-        return Figure(chart, words.chart_caption("peers", rname, bname, label),
-                      words.chart_alt("peers", rname, bname, label, points),
-                      _source_line(words, cites, peers, notes, levels))
+        if peers:
+            peers = sorted(peers, key=lambda i: -display(i)[0])[:7]
+            return ChartPlan("peers", tuple((i,) for i in [anchor, *peers]))
 
-    # 3. a series over time
     for measure in sorted(mine, key=lambda m: (-len(mine[m]), m)):
         series = [i for i in mine[measure] if _PERIOD_CLASS[i.period.kind] == "flow"]
         if len(series) < 2 or len({i.unit.unit for i in series}) != 1 or len({i.period.kind for i in series}) != 1:
             continue
         series.sort(key=lambda i: i.period.end)
-        series = series[-8:]
-        label = series[0].label(lang)
-        unit_label = _axis_label(series[0], lang)
-        bars = tuple(Bar(i.period.words(lang), (_display(i)[0],),
-                         (format_value(i.value, i.unit, i.qualifier, lang),)) for i in series)
-        chart = Chart(title=words.chart_title(label), series=(rname,), bars=bars, unit_label=unit_label, lang=lang)
-        points = "; ".join(f"{b.label}: {b.value_labels[0]}" for b in bars)
-        return Figure(chart, words.chart_caption("series", rname, bname, label),
-                      words.chart_alt("series", rname, bname, label, points),
-                      _source_line(words, cites, series, []))
+        return ChartPlan("series", tuple((i,) for i in series[-8:]))
     return None

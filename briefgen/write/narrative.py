@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound)
+                    TemplateNotFound, UndefinedError)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.utils import missing
 
 from ..errors import BriefgenError
 from ..folders import template_loader
@@ -95,11 +96,40 @@ def _shown(user_dir: str | None, name: str) -> str:
 
 
 def _describe(error: BaseException) -> str:
+    """briefgen's own sentence for a template's Python-level mistake (Python's words only in brackets)."""
     if isinstance(error, RecursionError):
         return "a macro calls itself without end"
     if isinstance(error, MemoryError):
         return "it tries to build text too large to hold in memory"
-    return f"{type(error).__name__}: {error}"
+    if isinstance(error, ZeroDivisionError):
+        return "it divides by zero"
+    return f"its code fails ({type(error).__name__}: {error}); fix the template"
+
+
+#: The most items a template's range() may loop over (jinja2's sandbox has the same figure).
+MAX_RANGE = 100_000
+
+
+def _range(*args: int) -> range:
+    items = range(*args)
+    if len(items) > MAX_RANGE:
+        raise SecurityError(f"range() would loop over {len(items)} items; templates may loop over "
+                            f"at most {MAX_RANGE}")
+    return items
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined whose message is briefgen's: which name was missing, and what to do."""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
+                 exc: type = UndefinedError):
+        if hint is None and name is not None:
+            hint = (f"it uses '{name}', which is not defined there; check the spelling against the "
+                    "built-in template" if obj is missing else
+                    f"it asks for '{name}' of a {type(obj).__name__} value, which has none")
+        super().__init__(hint, obj, name, exc)
 
 
 #: The longest text or list a template may build with + or *; a brief's sentence is far shorter.
@@ -113,6 +143,17 @@ class _Sandbox(SandboxedEnvironment):
     100 000 items; ``'x' * 10**10`` or ``9 ** 9 ** 9`` would still take the machine down."""
 
     intercepted_binops = frozenset({"*", "+", "**"})
+
+    def __init__(self, **options: Any):
+        super().__init__(**options)
+        self.globals["range"] = _range   # briefgen's limit, in briefgen's words
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Refuse at once, in briefgen's words, rather than hand back an "unsafe" undefined.
+        if not super().is_safe_attribute(obj, attr, value):
+            raise SecurityError(f"it reaches for '{attr}' of a {type(obj).__name__} value; templates may "
+                                "not use names starting with '_' or Python internals")
+        return True
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator in ("*", "+"):
@@ -143,7 +184,7 @@ def _environment(user_dir: str | None) -> SandboxedEnvironment:
     if user_dir:
         loaders.append(template_loader(user_dir))    # no links out of the folder (briefgen/folders.py)
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
-    return _Sandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+    return _Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined,
                     autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 

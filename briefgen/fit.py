@@ -1,0 +1,159 @@
+"""fit(): shrink a plan until the brief fits its pages in every language.
+
+The English and the Chinese brief of one spec are written from the same plan, so
+the plan must fit both: each candidate plan is written in every language, the
+page estimate (calibrated against the real layout) shrinks it quickly, and near
+the budget the ``measure`` function the build hands in lays out the real pages.
+The longest language decides.  Fitting knows no writer: without ``measure`` it
+trusts the estimate alone.
+"""
+from __future__ import annotations
+
+import functools
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Mapping, Protocol, Sequence
+
+from .document import (Brief, BulletList, Callout, Figure, Heading, NumberedList, Paragraph,
+                       References, Table, TableOfContents, plain)
+from .plan import Argument, Plan
+
+
+class Measured(Protocol):
+    pages: int          # pages the layout fills
+    filled: float       # pages, with the last one counted by how full it is
+    pdf: bytes | None   # the laid-out PDF, when it was drawn
+
+
+#: Lays out one brief and says how many pages it fills.
+Measure = Callable[[Brief], Measured]
+#: Writes one plan in one language.
+Write = Callable[[Plan, str], Brief]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    plan: Plan
+    briefs: Mapping[str, Brief]               # lang -> the brief written from the plan
+    measured: Mapping[str, Measured]          # lang -> its measured layout, where one was made
+
+
+def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure | None = None,
+        required: str | None = None) -> Fitted:
+    """The largest cut of ``argument`` whose brief fits in every language of ``langs``.
+
+    A language other than ``required`` whose templates cannot be written (a user's
+    broken Chinese template, say) is left out of the fitting rather than failing
+    a brief in another language; its own brief then fails with the template's message."""
+    langs = _writable(argument, langs, write, required)
+    budget = argument.budget
+    ceiling = budget.pages - SAFETY_PAGES       # the estimate a brief may reach
+    while True:
+        plan = argument.cut(budget)
+        briefs = {lang: write(plan, lang) for lang in langs}
+        estimate = max(estimate_pages(b, lang) for lang, b in briefs.items())
+        if estimate > ceiling and budget.can_shrink():
+            budget = budget.shrink()
+            continue
+        if measure is None or estimate <= budget.pages - CERTAIN_PAGES:
+            return Fitted(plan, briefs, {})
+        measured = {lang: measure(b) for lang, b in briefs.items()}
+        if all(m.pages <= budget.pages for m in measured.values()) or not budget.can_shrink():
+            return Fitted(plan, briefs, measured)
+        # The estimate was short by (filled - pages) for the longest language: cut that
+        # much more in one go rather than measuring after every step.
+        overshoot = max(m.filled for m in measured.values()) - budget.pages
+        ceiling = min(ceiling, estimate - overshoot - SAFETY_PAGES)
+        budget = budget.shrink()
+
+
+def _writable(argument: Argument, langs: Sequence[str], write: Write, required: str | None) -> list[str]:
+    from .errors import BriefgenError
+
+    plan = argument.cut(argument.budget)
+    ok = []
+    for lang in langs:
+        try:
+            write(plan, lang)
+        except BriefgenError:
+            if lang == required:
+                raise
+            continue
+        ok.append(lang)
+    return ok
+
+
+#: Aim this far inside the budget, and lay out the real PDF to count its pages unless
+#: the estimate is at least CERTAIN_PAGES inside it.  Over every built-in brief near
+#: its budget the real layout ran at most 0.31 page past the calibrated estimate
+#: (benchmarks/calibrate.py prints the spread; tests/test_matrix.py checks every
+#: brief against its real PDF), so only briefs within that margin are measured.
+SAFETY_PAGES = 0.05
+CERTAIN_PAGES = 0.35
+
+
+
+
+# Units: a Latin character is about 1.1 units wide, a Chinese one 2; a line of
+# body text holds about LINE_UNITS units and a page about PAGE_LINES lines.
+LINE_UNITS = 88
+PAGE_LINES = 50
+
+
+@functools.lru_cache(maxsize=8192)
+def _width(text: str) -> float:
+    # Cached: each shrink step re-estimates a brief whose text is mostly unchanged,
+    # and the per-character lookup was a third of a warm brief's compose time.
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _lines(text: str, share: float = 1.0) -> int:
+    return max(1, math.ceil(_width(text) / (LINE_UNITS * share)))
+
+
+#: How far each kind of block's raw line count is from the real layout, by language:
+#: fitted by least squares over every built-in brief near its budget, against the
+#: pages the PDF writer really fills (``python benchmarks/calibrate.py`` refits and
+#: prints these).  The raw counts alone overestimated English by up to two pages,
+#: which made briefs give up content they had room for.
+LINE_WEIGHTS = {
+    "en": {"title": 0.69, "heading": 1.27, "para": 0.82, "list": 0.89, "callout": 1.07,
+           "table": 0.75, "figure": 1.11, "refs": 0.88, "toc": 1.0},
+    "zh": {"title": 0.83, "heading": 0.69, "para": 1.03, "list": 1.08, "callout": 1.37,
+           "table": 0.83, "figure": 0.96, "refs": 0.76, "toc": 1.0},
+}
+
+
+def raw_lines(brief: Brief) -> dict[str, float]:
+    """Body-text lines each kind of block would take at face value."""
+    lines = dict.fromkeys(LINE_WEIGHTS["en"], 0.0)
+    lines["title"] = 9.0 + _lines(brief.meta.title, 0.5) * 2
+    for block in brief.blocks:
+        if isinstance(block, Heading):
+            lines["heading"] += {1: 3.0, 2: 2.2, 3: 1.8}[block.level] + _lines(block.text) - 1
+        elif isinstance(block, Paragraph):
+            lines["para"] += _lines(plain(block.inlines)) * (0.9 if block.role == "note" else 1.0) + 0.7
+        elif isinstance(block, (BulletList, NumberedList)):
+            lines["list"] += sum(_lines(plain(item), 0.93) + 0.4 for item in block.items) + 0.6
+        elif isinstance(block, Callout):
+            lines["callout"] += 3.0 + sum(_lines(plain(item), 0.88) + 0.5 for item in block.items)
+        elif isinstance(block, Table):
+            widths = block.widths or (1.0,) * len(block.header)
+            total = sum(widths)
+            lines["table"] += 3.5 + _lines(plain(block.note)) * 0.9
+            for row in block.rows:
+                lines["table"] += 0.6 + max(_lines(plain(cell), w / total * 0.92) for cell, w in zip(row, widths))
+        elif isinstance(block, Figure):
+            lines["figure"] += 4.0 + 3.2 * len(block.chart.bars) + 5
+        elif isinstance(block, References):
+            lines["refs"] += 3.0 + sum(_lines(f"[{r.number}] {r.text}", 0.95) * 0.85 + 0.3 for r in block.items)
+        elif isinstance(block, TableOfContents):
+            lines["toc"] += 3.0 + sum(1 for b in brief.blocks if isinstance(b, Heading) and b.level == 1)
+    return lines
+
+
+def estimate_pages(brief: Brief, lang: str) -> float:
+    """About how many A4 pages the brief fills (title block included)."""
+    weights = LINE_WEIGHTS["zh" if lang == "zh" else "en"]
+    return sum(weights[kind] * n for kind, n in raw_lines(brief).items()) / PAGE_LINES

@@ -1,0 +1,89 @@
+"""Length budgets: how much of each kind of content a plan of each length holds.
+
+A short brief is two A4 pages, a standard one four, a full one up to twelve.
+Fitting (briefgen/fit.py) starts from the budget for the length and shrinks it,
+least important content first, until the brief fits in every language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..spec import PAGE_BUDGET
+
+
+@dataclass(frozen=True)
+class Budget:
+    pages: int
+    key_messages: int
+    table_rows: int
+    chart: bool
+    gap_themes: int
+    findings_per_theme: int
+    strengths: int
+    cases: int                # the benchmark's practices (or, in a thin brief, the region's own)
+    practices: int            # situation briefs: a practice elsewhere beside each gap (0 or 1)
+    own_cases: int            # the region's own practices
+    context: int              # what the parent regions are advised to do, as context
+    compact_cases: bool
+    recommendations: int
+    compact_recs: bool
+    evidence_rows: int
+    derived: int = 3          # figures worked out from the sources' (progress, shares, ratios)
+    ahead: int = 1            # benchmark "where it is ahead" paragraphs per gap theme
+    method: bool = False      # the method section (research briefs, full briefs)
+    method_required: bool = False  # research briefs give it up only when nothing else is left
+    profile: bool = True      # the region's profile in the opening paragraph
+    missing: bool = True      # the "what the data does not yet show" section
+    ref_detail: bool = True   # source list entries name the source text file
+
+    # What goes first when a brief is too long: detail before substance, and
+    # never below the floors that make a brief worth reading.
+    _SHRINK_STEPS = (("evidence_rows", 0), ("context", 1), ("own_cases", 1), ("strengths", 0), ("findings_per_theme", 1),
+                     ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
+                     ("table_rows", 5), ("derived", 1), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
+                     ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
+                     ("chart", False), ("practices", 0), ("profile", False), ("table_rows", 3), ("key_messages", 3),
+                     ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3),
+                     # last resorts, for a region whose every section has something to say
+                     ("table_rows", 2), ("recommendations", 2))
+
+    def can_shrink(self) -> bool:
+        return self.shrink() != self
+
+    def shrink(self) -> "Budget":
+        """The next smaller budget: one step down the first item still above its floor."""
+        for name, floor in self._SHRINK_STEPS:
+            if name == "method" and self.method_required:
+                continue
+            value = getattr(self, name)
+            if isinstance(floor, bool):
+                if value != floor:
+                    return replace(self, **{name: floor})
+            elif value > floor:
+                return replace(self, **{name: value - 1})
+        if self.method:
+            return replace(self, method=False)
+        return self
+
+
+_BUDGETS = {
+    "short": Budget(pages=PAGE_BUDGET["short"], key_messages=4, table_rows=4, chart=False, gap_themes=2,
+                    findings_per_theme=1, strengths=0, cases=2, practices=1, own_cases=0, context=0, compact_cases=True,
+                    recommendations=5, compact_recs=True, evidence_rows=0, derived=1),
+    "standard": Budget(pages=PAGE_BUDGET["standard"], key_messages=4, table_rows=7, chart=True, gap_themes=4,
+                       findings_per_theme=2, strengths=0, cases=3, practices=1, own_cases=2, context=2, compact_cases=False,
+                       recommendations=7, compact_recs=False, evidence_rows=8),
+    "full": Budget(pages=PAGE_BUDGET["full"], key_messages=4, table_rows=14, chart=True, gap_themes=8,
+                   findings_per_theme=3, strengths=6, cases=8, practices=1, own_cases=4, context=4, compact_cases=False,
+                   recommendations=16, compact_recs=False, evidence_rows=30, derived=6),
+}
+
+def budget_for(length: str, audience: str = "government") -> Budget:
+    """The starting budget: by length, with what each audience needs added."""
+    budget = _BUDGETS[length]
+    if audience == "research" or length == "full":
+        budget = replace(budget, method=True, method_required=audience == "research")
+    # The source text file names matter to researchers; others need the citation only.
+    return replace(budget, ref_detail=audience == "research" or length == "full")
+
+

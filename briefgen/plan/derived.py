@@ -1,0 +1,117 @@
+"""Derived figures: what a careful analyst works out from the stored figures, in code.
+
+Three kinds, each only between figures that may be compared (same measure, same
+base unit, comparable periods), never by hand and never rounded away:
+
+- ``progress``: an actual figure against the region's own target on that measure;
+- ``share``: the region's figure as a part of a parent region's, same measure and period;
+- ``ratio``: the benchmark's figure as a multiple of the region's, same measure and period.
+
+A qualifier carries through: "over RMB 4 billion" of a RMB 10 billion target is
+"over 40%".  Where the division does not come out exactly, the result is cut
+(never raised) to the places shown and said to be "about" or "over".  Each
+derived figure keeps its inputs, so the brief can show its working and a test
+can recompute it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from ..library import Library
+from ..library.model import Indicator
+from . import rules
+
+#: Qualifiers of an input that keep a lower bound on the result ("over", "at least").
+_LOWER = {"over", "at-least"}
+_AMOUNT_BASES = ("CNY", "USD", "count")
+
+
+@dataclass(frozen=True)
+class Derived:
+    kind: str                      # progress | share | ratio
+    inputs: tuple[Indicator, ...]  # numerator, denominator
+    value: Decimal                 # as shown (percent for progress and share, times for ratio)
+    qualifier: str                 # exact | about | over
+
+    @property
+    def number(self) -> str:
+        """The value as printed: "40", "12.5" (no exponent, no trailing zeros)."""
+        return _plain(self.value)
+
+    def working(self) -> str:
+        """The arithmetic as the sources print the figures, the denominator put into the
+        numerator's unit when the two differ (9.17 ÷ 26300 for 亿元 over 万亿元)."""
+        a, b = self.inputs
+        denominator = Decimal(b.value) * b.unit.factor / a.unit.factor
+        return f"{a.value} ÷ {_plain(denominator)}{' × 100' if self.kind != 'ratio' else ''}"
+
+
+def _plain(d: Decimal) -> str:
+    d = d.normalize()
+    return f"{d:f}" if d != d.to_integral_value() else str(int(d))
+
+
+def compute(kind: str, numerator: Indicator, denominator: Indicator, places: int = 1) -> Derived | None:
+    """numerator / denominator (x 100 unless a ratio), with the qualifiers carried; None if
+    the inputs' qualifiers leave the result without a bound ("nearly" over "over")."""
+    a = Decimal(numerator.value) * numerator.unit.factor
+    b = Decimal(denominator.value) * denominator.unit.factor
+    if b == 0 or a < 0 or b < 0:
+        return None
+    qa, qb = numerator.qualifier, denominator.qualifier
+    if qb not in ("exact", "target") or qa not in ("exact", "about", "cumulative", *_LOWER):
+        return None                  # a denominator that is itself a bound gives no bound
+    raw = a / b * (100 if kind != "ratio" else 1)
+    shown = raw.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    if qa in _LOWER:
+        qualifier = "over"
+    elif qa == "about" or shown != raw:
+        qualifier = "about"
+    else:
+        qualifier = "exact"
+    return Derived(kind, (numerator, denominator), shown.normalize(), qualifier)
+
+
+def _alike(a: Indicator, b: Indicator) -> bool:
+    return (bool(a.measure) and a.measure == b.measure and a.unit.base == b.unit.base
+            and a.unit.base in _AMOUNT_BASES)
+
+
+def derive(lib: Library, region: str, benchmark: str | None, limit: int) -> list[Derived]:
+    """The derived figures worth showing for ``region``, most telling first."""
+    mine = [i for i in lib.indicators.values() if i.region == region]
+    out: list[Derived] = []
+    # Progress toward the region's own target: the latest actual on the target's measure.
+    for target in (i for i in mine if i.qualifier == "target"):
+        actuals = [i for i in mine if _alike(i, target) and i.qualifier != "target"
+                   and i.period.kind in ("year", "months", "half", "quarter", "month") and i.period.end]
+        if actuals:
+            latest = max(actuals, key=lambda i: (i.period.end, i.id))
+            if latest.period.end <= target.period.end and (d := compute("progress", latest, target)):
+                out.append(d)
+    # Share of a parent region, same measure and period.
+    parents = rules.ancestors(lib, region)
+    for ind in mine:
+        for parent in parents:
+            whole = [p for p in lib.indicators.values() if p.region == parent and _alike(p, ind)
+                     and p.period.comparable_key == ind.period.comparable_key and p.period.end]
+            # A share under 1% tells the reader only that the parent is far larger.
+            if whole and (d := compute("share", ind, whole[0])) and d.value >= 1:
+                out.append(d)
+                break
+    # The benchmark as a multiple of the region, same measure and period.
+    if benchmark:
+        for ind in mine:
+            for other in lib.indicators.values():
+                if other.region == benchmark and _alike(other, ind) and ind.period.end \
+                        and other.period.comparable_key == ind.period.comparable_key \
+                        and (d := compute("ratio", other, ind)):
+                    out.append(d)
+    seen, unique = set(), []
+    for d in out:
+        key = (d.kind, tuple(i.id for i in d.inputs))
+        if key not in seen:
+            seen.add(key)
+            unique.append(d)
+    return unique[:limit]

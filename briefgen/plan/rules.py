@@ -1,0 +1,219 @@
+"""The rules that decide what a brief may claim: gaps, benchmark, whose advice, for whom.
+
+Each rule answers one question an editor asks of a brief, from the sources only:
+
+- *Is it a gap?*  Only a problem the sources record for this region.  A strength
+  is never a gap, and a theme on which the sources merely advise is not one.
+- *Is the benchmark earned?*  Only if the sources compare the two regions
+  themselves (they draw lessons for the region from it), or if the candidate's
+  recorded practices answer two or more of the region's top gaps and the two
+  are alike in kind (a city for a city).  Otherwise the brief is a situation brief.
+- *Whose advice?*  Numbered recommendations are those the sources address to
+  this region.  Advice to a parent region is context, never a lever; advice
+  written for another city never appears.
+- *For whom?*  Audience selects by who acts (:data:`AUDIENCE_ACTS`).
+
+No wording here (that is write/) and no layout (that is the writers').  The
+README's "How briefgen decides" section states these rules; change both together.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..library import Library
+from ..library.model import Case, Finding, Indicator, Recommendation
+
+#: Levels whose regions are places with their own advice (a name in a sentence
+#: about another place means the sentence was written for that place).
+PLACE_LEVELS = ("province", "city", "county", "district", "new-area", "zone")
+
+#: Regions alike in kind: a benchmark chosen by rule is of the same group.
+KIND_GROUPS = {"city": "city", "county": "county", "district": "county", "province": "province",
+               "new-area": "zone", "zone": "zone"}
+
+FIRM_SIDE = ("enterprises", "associations", "platforms")
+
+#: Themes each audience looks at first when gaps tie.
+AUDIENCE_THEMES = {
+    "government": ("policy-institutions", "platforms-zones", "logistics-supply-chain"),
+    "industry": ("brands", "technology-data", "logistics-supply-chain", "platforms-zones"),
+    "education": ("talent-education",),
+    "research": (),
+}
+
+
+def acts_for(rec: Recommendation, audience: str) -> bool:
+    """Whether the reader of ``audience`` is the one who acts on ``rec``.
+
+    Government: a local authority is among the actors.  Industry: a firm,
+    association or platform is the first actor named (what firms can do
+    themselves, not what policy or colleges should do).  Education: colleges act.
+    Research briefs list open questions instead of recommendations."""
+    actors = rec.actors
+    if audience == "government":
+        return "government" in actors
+    if audience == "industry":
+        return bool(actors) and actors[0] in FIRM_SIDE
+    if audience == "education":
+        return "colleges" in actors
+    return "research" in actors
+
+
+def ancestors(lib: Library, rid: str) -> list[str]:
+    out, seen = [], set()
+    parent = lib.regions[rid].parent
+    while parent and parent not in seen and parent in lib.regions:
+        out.append(parent)
+        seen.add(parent)
+        parent = lib.regions[parent].parent
+    return out
+
+
+def descendants(lib: Library, rid: str) -> set[str]:
+    out: set[str] = set()
+    frontier = {rid}
+    while frontier:
+        nxt = {r.id for r in lib.regions.values() if r.parent in frontier and r.id not in out}
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def findings_for(lib: Library, region: str, kinds: tuple[str, ...], theme: str | None = None) -> list[Finding]:
+    out = [f for f in lib.findings.values()
+           if f.region == region and f.kind in kinds and (theme is None or f.theme == theme)]
+    return sorted(out, key=lambda f: (f.priority, f.id))
+
+
+def indicators_for(lib: Library, region: str) -> list[Indicator]:
+    return sorted((i for i in lib.indicators.values() if i.region == region),
+                  key=lambda i: (i.period.end is None, -(i.period.end.toordinal() if i.period.end else 0), i.id))
+
+
+def gap_themes(lib: Library, region: str, audience: str) -> list[str]:
+    """Themes on which the sources record problems for the region, worst first.
+
+    A headline problem weighs 3, a detail 1; the audience's own themes break
+    ties, and an education brief leads with talent when talent is a gap."""
+    score: Counter[str] = Counter()
+    for f in findings_for(lib, region, ("problem",)):
+        score[f.theme] += 4 - f.priority
+    favoured = AUDIENCE_THEMES.get(audience, ())
+    return sorted(score, key=lambda t: (-score[t], t not in favoured, t))
+
+
+def strength_themes(lib: Library, region: str) -> list[str]:
+    """Themes the sources record as the region's strengths or results, strongest first."""
+    score: Counter[str] = Counter()
+    for f in findings_for(lib, region, ("strength", "result")):
+        score[f.theme] += 4 - f.priority
+    gaps = {f.theme for f in findings_for(lib, region, ("problem",))}
+    return sorted((t for t in score if t not in gaps), key=lambda t: (-score[t], t))
+
+
+def names_in(lib: Library, texts: tuple[str, ...], allowed: set[str | None]) -> set[str]:
+    """Places other than ``allowed`` that the texts name (in either language)."""
+    found = set()
+    for region in lib.regions.values():
+        if region.id in allowed or region.level not in PLACE_LEVELS:
+            continue
+        if any(region.name_en in t or region.name_zh in t for t in texts if t):
+            found.add(region.id)
+    return found
+
+
+def addressed_elsewhere(lib: Library, texts: tuple[str, ...], *allowed: str | None) -> bool:
+    """True if the text speaks to a place other than ``allowed`` by name ("Suqian can ...").
+
+    Both languages are checked, so an English and a Chinese brief drop the same sentences."""
+    return bool(names_in(lib, texts, set(allowed)))
+
+
+@dataclass(frozen=True)
+class BenchmarkChoice:
+    region: str | None
+    #: The region's gap themes that the benchmark's practices address, worst gap first.
+    themes: tuple[str, ...]
+    cases: int
+    #: Recommendations for the region that the sources draw from this benchmark.
+    learned: int
+    #: "sources" (they compare the two), "practices" (its practices answer the gaps,
+    #: a like region), "user" (the reader chose it), or "none" (a situation brief).
+    chosen_by: str
+
+
+def _evidence(lib: Library, region: str, candidate: str, gaps: list[str]) -> tuple[int, int, list[str]]:
+    """Lessons the sources draw from ``candidate``, its cases on the gaps, and the gap themes they answer."""
+    learned = sum(1 for r in lib.recommendations.values() if r.region == region and r.benchmark == candidate)
+    answered: Counter[str] = Counter()
+    n_cases = 0
+    for c in lib.cases.values():
+        if c.region == candidate and set(gaps).intersection(c.themes):
+            n_cases += 1
+            answered.update(t for t in c.themes if t in gaps)
+    return learned, n_cases, sorted(answered, key=gaps.index)
+
+
+def choose_benchmark(lib: Library, region: str, audience: str, requested: str | None) -> BenchmarkChoice:
+    """The benchmark the sources support for ``region``, or none (see the module's rules)."""
+    gaps = gap_themes(lib, region, audience)
+    if requested:
+        learned, n_cases, themes = _evidence(lib, region, requested, gaps)
+        return BenchmarkChoice(requested, tuple(themes), n_cases, learned, "user")
+    excluded = {region, *ancestors(lib, region), *descendants(lib, region)}
+    kind = KIND_GROUPS.get(lib.regions[region].level)
+    best: tuple[tuple, BenchmarkChoice] | None = None
+    for cand in sorted(lib.regions):
+        if cand in excluded or lib.regions[cand].level not in KIND_GROUPS:
+            continue
+        learned, n_cases, themes = _evidence(lib, region, cand, gaps)
+        if learned >= 2 or (learned and n_cases):
+            choice = BenchmarkChoice(cand, tuple(themes), n_cases, learned, "sources")
+            rank = (2, learned, n_cases)
+        elif kind and KIND_GROUPS[lib.regions[cand].level] == kind and len(set(themes) & set(gaps[:3])) >= 2:
+            choice = BenchmarkChoice(cand, tuple(themes), n_cases, learned, "practices")
+            rank = (1, len(themes), n_cases)
+        else:
+            continue
+        if best is None or rank > best[0]:
+            best = (rank, choice)
+    return best[1] if best else BenchmarkChoice(None, (), 0, 0, "none")
+
+
+def recommendations_for(lib: Library, region: str, audience: str, gaps: list[str]) -> list[Recommendation]:
+    """What the sources advise *this* region, for this audience's actors.
+
+    Ordered as a sequence: earliest horizon first, then priority, then the gap it
+    answers, so recommendation 1 is always the first step."""
+    rank = {t: i for i, t in enumerate(gaps)}
+    horizon = {"short": 0, "medium": 1, "long": 2}
+    recs = [r for r in lib.recommendations.values()
+            if r.region == region and acts_for(r, audience)
+            and not addressed_elsewhere(lib, (r.action_en, r.action_zh), region, r.benchmark)]
+    return sorted(recs, key=lambda r: (horizon[r.horizon], r.priority,
+                                       min((rank.get(t, 99) for t in r.themes), default=99), r.id))
+
+
+def parent_plans(lib: Library, region: str, audience: str, gaps: list[str]) -> list[Recommendation]:
+    """What the parent regions are advised to do on the region's own gaps: context, not levers."""
+    out = []
+    for parent in ancestors(lib, region):
+        recs = recommendations_for(lib, parent, audience, gaps)
+        out += [r for r in recs if set(r.themes) & set(gaps)]
+    return out
+
+
+def practice_fits(lib: Library, case: Case, region: str) -> bool:
+    """A case may be shown as a practice for ``region``: it is another place's, and
+    it is not written as advice to a third place."""
+    return case.region != region and not addressed_elsewhere(
+        lib, (case.what_en, case.what_zh, case.title_en, case.title_zh), case.region, region,
+        *ancestors(lib, case.region), *descendants(lib, case.region))
+
+
+def own_cases(lib: Library, region: str, themes: list[str]) -> list[Case]:
+    """The region's own recorded practices, those on its top themes first."""
+    rank = {t: i for i, t in enumerate(themes)}
+    return sorted((c for c in lib.cases.values() if c.region == region),
+                  key=lambda c: (min((rank.get(t, 99) for t in c.themes), default=99), -len(c.indicators), c.id))

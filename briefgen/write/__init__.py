@@ -1,0 +1,480 @@
+"""write(): one plan, one language, one Brief.
+
+Everything a brief *says* was decided by the plan; writing only words it, through
+templates/<lang>/narrative.j2, and places citation marks as each language expects.
+Writing is a pure function of the plan and the library: no layout, no PDF.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ..document import (Block, Brief, BriefMeta, BulletList, Callout, Citation, Heading, Inlines,
+                        NumberedList, Paragraph, References, Table, TableOfContents, Text)
+from ..library import Library
+from ..library.model import Case, Indicator, Recommendation
+from ..library.units import format_value
+from ..plan import Plan, Question, rules
+from ..plan.figures import ComparisonRow, by_measure
+from ..style import DEFAULT_STYLE, HouseStyle
+from .cite import Citations
+from .figure import figure
+from .narrative import Phrases, phrases
+
+__all__ = ["write"]
+
+#: Brief numbers: BG-SUQIAN-HANGZHOU-GOV-STD-EN-202611.
+_LENGTH_CODES = {"short": "SHT", "standard": "STD", "full": "FUL"}
+
+# English prose written by curators sometimes keeps a figure in its Chinese unit
+# ("720亿元"); English briefs convert those exactly, like the tables do.
+_FIGURE_IN_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿美元|万美元)")
+
+
+def write(plan: Plan, lang: str, library: Library, *, templates: str | None = None,
+          style: HouseStyle = DEFAULT_STYLE) -> Brief:
+    """The brief ``plan`` argues, written in ``lang``."""
+    return _Writer(plan, lang, library, phrases(lang, templates), style).brief()
+
+
+class _Writer:
+    def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
+        self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
+        self.spec = plan.spec
+        self.cites = Citations(lib, lang, plan.budget.ref_detail)
+        self.region = lib.regions[plan.spec.region]
+        self.bench = lib.regions[plan.benchmark.region] if plan.benchmark.region else None
+        #: (record id, field) already said in the key messages, so the body does not repeat them.
+        self.said: set[tuple[str, str]] = set()
+
+    # -------------------------------------------------------------- helpers
+
+    def name(self, rid: str | None) -> str:
+        return self.lib.regions[rid].name(self.lang) if rid else ""
+
+    def theme(self, tid: str) -> str:
+        return self.lib.themes[tid].name(self.lang)
+
+    def short(self, tids: Sequence[str]) -> list[str]:
+        return [self.lib.themes[t].short(self.lang) for t in tids]
+
+    def prose(self, text: str) -> str:
+        if self.lang == "en":
+            return _FIGURE_IN_TEXT.sub(lambda m: format_value(m[1], self.lib.units[m[2]], "exact", "en"), text)
+        return text
+
+    def cite(self, record) -> Citation:
+        return self.cites.cite(record.source, record.section)
+
+    def sentence(self, text: str, record) -> Inlines:
+        """A statement and its one citation mark: after the sentence in English,
+        before the full stop in Chinese (……短板[1, §3.2]。)."""
+        text = self.prose(text).strip()
+        if self.lang == "zh":
+            end = text[-1] if text and text[-1] in "。！？" else ""
+            return (Text(text[:-1] if end else text), self.cite(record), Text(end or "。"))
+        return (Text(text + " "), self.cite(record))
+
+    def sep(self) -> str:
+        return " " if self.lang == "en" else ""
+
+    def figure_text(self, ind: Indicator) -> str:
+        return format_value(ind.value, ind.unit, ind.qualifier, self.lang)
+
+    def paren(self, text: str) -> str:
+        return f"（{text}）" if self.lang == "zh" else f" ({text})"
+
+    def elsewhere(self, case: Case, field: str) -> bool:
+        """A case's sentence written as advice to another place (checked in both languages)."""
+        return rules.addressed_elsewhere(self.lib, (getattr(case, f"{field}_en"), getattr(case, f"{field}_zh")),
+                                         case.region, self.spec.region)
+
+    # -------------------------------------------------------------- the brief
+
+    def brief(self) -> Brief:
+        plan = self.plan
+        blocks: list[Block] = self.key_messages()
+        if self.spec.length == "full":
+            blocks.append(TableOfContents(self.w.heading("contents")))
+        blocks += self.introduction()
+        if plan.new_items is not None:
+            blocks += self.whats_new()
+        blocks += self.situation()
+        if plan.shape == "thin":
+            blocks += self.known()
+        else:
+            blocks += self.gap_sections()
+        blocks += self.lessons()
+        blocks += self.own_practices()
+        if self.spec.audience == "research":
+            blocks += self.questions()
+        elif plan.recommendations or plan.shape != "thin":
+            # A thin brief with no advice says so among its open questions instead.
+            blocks += self.recommendations()
+        blocks += self.parent_plans()
+        if plan.budget.method:
+            blocks += self.method()
+        blocks += self.missing_data()
+        blocks.append(References(self.w.heading("sources"), self.cites.references()))
+        return Brief(self.meta(), tuple(blocks))
+
+    def meta(self) -> BriefMeta:
+        plan, spec = self.plan, self.spec
+        title = self.w.title(plan.shape, self.name(spec.region), self.name(plan.benchmark.region),
+                             self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]),
+                             bool(plan.lessons), bool(plan.own_practices))
+        date = spec.edition
+        number = "-".join(["BG", spec.region.upper(), (plan.benchmark.region or "SIT").upper(),
+                           spec.audience[:3].upper(), _LENGTH_CODES[spec.length], self.lang.upper(),
+                           date.strftime("%Y%m")])
+        keywords = [self.name(spec.region)] + ([self.name(plan.benchmark.region)] if plan.benchmark.region else [])
+        keywords += [self.theme(t) for t in plan.gaps[:4]]
+        subject = self.w.subtitle(spec.audience, spec.length)
+        edition = self.w.edition(date, number, spec.as_of)
+        if vintage := self.vintage():
+            edition += " · " + vintage
+        return BriefMeta(title=title, subtitle=subject, edition=edition,
+                         lang=self.lang, date=date, author=self.style.organisation_for(self.lang),
+                         subject=subject, keywords=tuple(keywords), brief_id=number)
+
+    # -------------------------------------------------------------- key messages
+
+    def key_messages(self) -> list[Block]:
+        """Where the region stands; the contradiction; what answers it; the first step."""
+        plan, lib, rname = self.plan, self.lib, self.name(self.spec.region)
+        items: list[Inlines] = []
+        if plan.headline:
+            f = lib.findings[plan.headline]
+            items.append(self.sentence(f.text(self.lang), f))
+            self.said.add((f.id, "text"))
+        problems = rules.findings_for(lib, self.spec.region, ("problem",))
+        if problems:
+            text = self.w.km_contradiction(rname, self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]))
+            items.append(self.sentence(text, problems[0]))
+        else:
+            items.append((Text(self.w.km_no_problems(rname, len(plan.recommendations))),))
+        if plan.lesson:
+            case = lib.cases[plan.lesson]
+            field = "transferable" if not self.elsewhere(case, "transferable") else "result"
+            place, title = self.name(case.region), case.field("title", self.lang)
+            text = self.w.km_lesson(place, title, case.field(field, self.lang).rstrip("。."),
+                                    place.split(" (")[0].split("（")[0] in title)
+            items.append(self.sentence(text, case))
+            self.said.add((case.id, field))
+        if plan.recommendations:
+            rec = lib.recommendations[plan.first_step]
+            items.append(self.sentence(self.w.km_first_step(rec.action(self.lang).rstrip("。."), rec.horizon), rec))
+        elif plan.questions:
+            items.append((Text(self.w.km_first_question(self.question_text(plan.questions[0]))),))
+        elif plan.shape == "thin":
+            items.append((Text(self.w.km_thin_next(rname)),))
+        return [Callout(self.w.heading("key_messages"), tuple(items[: max(plan.key_messages, 3)]))]
+
+    def introduction(self) -> list[Block]:
+        plan, rname = self.plan, self.name(self.spec.region)
+        parts: list[Inlines] = []
+        if self.region.profile(self.lang) and plan.budget.profile:
+            cites: list[Citation] = [self.cites.cite(s) for s in self.region.sources[:1]]
+            parts.append((Text(self.prose(self.region.profile(self.lang)) + self.sep()), *cites))
+        choice = plan.benchmark
+        if choice.region:
+            parts.append((Text(self.w.why_benchmark(rname, self.name(choice.region), self.short(choice.themes[:3]),
+                                                    choice.cases, choice.learned, choice.chosen_by,
+                                                    self.lib.regions[choice.region].level)),))
+        elif plan.shape == "situation":
+            parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
+        else:
+            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), bool(plan.own_practices))),))
+        if plan.recommendations or self.spec.audience == "research":
+            parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
+        joined: list = []
+        for i, p in enumerate(parts):
+            if i:
+                joined.append(Text(self.sep()))
+            joined.extend(p)
+        return [Paragraph(tuple(joined), role="lead")]
+
+    # -------------------------------------------------------------- numbers
+
+    def situation(self) -> list[Block]:
+        plan = self.plan
+        if not plan.table:
+            return []
+        rid, bid = self.spec.region, plan.table_benchmark
+        rname, bname = self.name(rid), self.name(bid)
+        sides = (rid, bid) if bid else (rid,)
+        measured = {r: by_measure(self.lib, r) for r in sides}
+        header = tuple(self.w.split("table_header", rname, bname))
+        table_rows, unlike = [], False
+        for row in plan.table:
+            cells = [(Text(row.label(self.lang, self.lib)),)]
+            for r, ind in zip(sides, (row.region, row.benchmark)):
+                if ind is None and row.measure and row.measure in measured[r]:
+                    unlike = True
+                    cells.append((Text(self.w.not_comparable(), italic=True),))
+                elif ind is None:
+                    cells.append((Text(self.w.not_in_sources(), italic=True),))
+                else:
+                    cells.append((Text(f"{self.figure_text(ind)}{self.paren(ind.period.words(self.lang))} "),
+                                  self.cite(ind)))
+            table_rows.append(tuple(cells))
+        intro = self.w.situation_intro(rname, bname, self.name(plan.benchmark.region))
+        if unlike:
+            intro += self.sep() + self.w.situation_unlike()
+        blocks: list[Block] = [Heading(1, self.w.heading("situation")), Paragraph((Text(intro),))]
+        widths = (2.2, 1.6, 1.6) if bid else (2.2, 2.0)
+        blocks.append(Table(self.w.table_caption(rname, bname), header, tuple(table_rows), widths,
+                            note=(Text(self.w.table_note()),)))
+        blocks += self.derived()
+        if plan.chart is not None:
+            blocks.append(figure(plan.chart, self.lib, rid, plan.benchmark.region, self.lang, self.w, self.cites))
+        return blocks
+
+    def derived(self) -> list[Block]:
+        """Figures worked out from the table's, each with its working and both sources."""
+        if not self.plan.derived:
+            return []
+        items = []
+        for d in self.plan.derived:
+            a, b = d.inputs
+            label = ComparisonRow(a.measure, a, b).label(self.lang, self.lib)
+            if self.lang == "en" and label[1:2].islower():
+                label = label[0].lower() + label[1:]     # mid-sentence, unless it starts with a name
+            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region), d.number, d.qualifier,
+                                       label, self.figure_text(a), a.period.words(self.lang),
+                                       self.figure_text(b), b.period.words(self.lang), d.working())
+            marks = list(dict.fromkeys((self.cite(a), self.cite(b))))
+            if self.lang == "zh":
+                items.append((Text(text.rstrip("。")), *marks, Text("。")))
+            else:
+                items.append((Text(text + " "), *[x for m in marks for x in (m, Text(" "))][:-1]))
+        return [Paragraph((Text(self.w.derived_intro()),)), BulletList(tuple(items))]
+
+    def vintage(self) -> str:
+        """The span and latest period of the figures the brief shows."""
+        plan = self.plan
+        shown = [i for row in plan.table for i in (row.region, row.benchmark) if i]
+        shown += [i for d in plan.derived for i in d.inputs]
+        if plan.chart:
+            shown += [i for pair in plan.chart.figures for i in pair]
+        dated = [i for i in shown if i.period.end and i.qualifier != "target"]
+        if not dated:
+            return ""
+        first = min((i.period.start or i.period.end).year for i in dated)
+        latest = max(dated, key=lambda i: (i.period.end, i.period.kind != "as-of", i.id))
+        return self.w.vintage(first, latest.period.end.year, latest.period.words(self.lang))
+
+    # -------------------------------------------------------------- gaps
+
+    def gap_sections(self) -> list[Block]:
+        plan, lib = self.plan, self.lib
+        blocks: list[Block] = [Heading(1, self.w.heading("gaps"))]
+        for gap in plan.gap_sections:
+            if not gap.findings:
+                continue
+            blocks.append(Heading(2, self.theme(gap.theme)))
+            for fid in gap.findings:
+                f = lib.findings[fid]
+                blocks.append(Paragraph(self.sentence(f.text(self.lang), f)))
+            for fid in gap.ahead:
+                f = lib.findings[fid]
+                lead = Text(self.w.gap_lead(self.bench.name(self.lang)) + self.sep(), bold=True)
+                blocks.append(Paragraph((lead, *self.sentence(f.text(self.lang), f))))
+            if gap.practice:
+                case = lib.cases[gap.practice]
+                field = "transferable" if not self.elsewhere(case, "transferable") else "result"
+                if (case.id, field) in self.said:
+                    field = "what"
+                within = case.region in rules.descendants(lib, self.spec.region)
+                lead = Text(self.w.practice_lead(self.name(case.region), case.field("title", self.lang), within)
+                            + self.sep(), bold=True)
+                blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
+        if plan.strengths:
+            blocks.append(Heading(2, self.w.heading("strengths", region=self.name(self.spec.region))))
+            blocks.append(BulletList(tuple(self.sentence(lib.findings[f].text(self.lang), lib.findings[f])
+                                           for f in plan.strengths)))
+        return blocks if len(blocks) > 1 else []
+
+    def known(self) -> list[Block]:
+        """A thin brief's body: what the sources do record about the region."""
+        if not self.plan.known:
+            return []
+        items = tuple(self.sentence(self.lib.findings[f].text(self.lang), self.lib.findings[f])
+                      for f in self.plan.known)
+        return [Heading(1, self.w.heading("known", region=self.name(self.spec.region))), BulletList(items)]
+
+    # -------------------------------------------------------------- practices
+
+    def lessons(self) -> list[Block]:
+        if not self.plan.lessons:
+            return []
+        cases = [self.lib.cases[c] for c in self.plan.lessons]
+        return [Heading(1, self.w.heading("cases", benchmark=self.name(self.plan.benchmark.region))),
+                *self._case_blocks(cases)]
+
+    def own_practices(self) -> list[Block]:
+        if not self.plan.own_practices:
+            return []
+        cases = [self.lib.cases[c] for c in self.plan.own_practices]
+        name = "lesson_for_others" if self.plan.shape == "thin" else "own_practices"
+        return [Heading(1, self.w.heading(name, region=self.name(self.spec.region))),
+                *self._case_blocks(cases, compact=self.plan.shape != "thin" or self.plan.budget.compact_cases)]
+
+    def _case_blocks(self, cases: Sequence[Case], compact: bool | None = None) -> list[Block]:
+        labels = self.w.split("case_labels")
+        compact = self.plan.budget.compact_cases if compact is None else compact
+        blocks: list[Block] = []
+        for case in cases:
+            blocks.append(Heading(2, case.field("title", self.lang)))
+            fields = [f for f in ("what", "result", "transferable")
+                      if (case.id, f) not in self.said and not (f == "transferable" and self.elsewhere(case, f))]
+            if compact:
+                point = "transferable" if "transferable" in fields else "result"
+                if (case.id, point) in self.said:
+                    point = "what"
+                blocks.append(Paragraph(self.sentence(case.field(point, self.lang), case)))
+                continue
+            # "when" is free text from the source; show it only when it is a date.
+            date = re.match(r"^\d{4}(-\d{2}){0,2}", case.when or "")
+            blocks.append(Paragraph((Text(self.w.case_line(date.group() if date else "",
+                                                           case.field("actor", self.lang))),), role="note"))
+            for label, field in zip(labels, ("what", "result", "transferable")):
+                if field not in fields:
+                    continue
+                lead = Text(f"{label}{':' if self.lang == 'en' else '：'}{self.sep()}", bold=True)
+                blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
+        return blocks
+
+    # -------------------------------------------------------------- what to do
+
+    def recommendations(self) -> list[Block]:
+        plan, audience = self.plan, self.spec.audience
+        heading = {"government": "levers", "industry": "firms", "education": "talent"}[audience]
+        blocks: list[Block] = [Heading(1, self.w.heading(heading, region=self.name(self.spec.region)))]
+        recs = [self.lib.recommendations[r] for r in plan.recommendations]
+        if not recs:
+            blocks.append(Paragraph((Text(self.w.no_recommendations(self.name(self.spec.region), audience)),)))
+            return blocks
+        if audience == "government" and self.spec.length != "short":
+            # Sequencing: first steps, then what follows, then the long haul.
+            horizons = self.w.names("horizon_headings")
+            start = 1
+            for h in ("short", "medium", "long"):
+                group = [r for r in recs if r.horizon == h]
+                if group:
+                    blocks.append(Heading(2, horizons[h]))
+                    blocks.append(NumberedList(tuple(self._rec_item(r) for r in group), start=start))
+                    start += len(group)
+        else:
+            blocks.append(NumberedList(tuple(self._rec_item(r) for r in recs)))
+        return blocks
+
+    def _rec_item(self, rec: Recommendation) -> Inlines:
+        actors = self.w.names("actor_names")
+        sep = self.sep()
+        parts: list = [Text(self.prose(rec.action(self.lang)).strip() + sep, bold=True)]
+        if rec.rationale(self.lang) and not self.plan.budget.compact_recs:
+            parts.append(Text(self.prose(rec.rationale(self.lang)).strip() + sep))
+        if rec.benchmark and rec.benchmark != self.spec.region:
+            parts.append(Text(self.w.recommendation_learned(self.name(rec.benchmark)) + sep))
+        meta = self.w.recommendation_meta([actors.get(a, a) for a in rec.actors], rec.horizon)
+        parts += [Text(p.text, italic=True) if isinstance(p, Text) else p for p in self.sentence(meta, rec)]
+        return tuple(parts)
+
+    def questions(self) -> list[Block]:
+        if not self.plan.questions:
+            return []
+        items = []
+        for q in self.plan.questions:
+            parts: list = [Text(self.question_text(q) + self.sep(), bold=True)]
+            findings = [self.lib.findings[f] for f in q.evidence]
+            kinds = sorted({self.lib.sources[f.source].kind for f in findings})
+            inferred = any(self.lib.sources[f.source].date_status == "inferred" for f in findings)
+            parts.append(Text(self.w.question_evidence(len(findings), kinds, inferred)))
+            marks = list(dict.fromkeys(self.cite(f) for f in findings))
+            for n, mark in enumerate(marks):
+                parts += [Text(" " if self.lang == "en" else "")] if n or self.lang == "en" else []
+                parts.append(mark)
+            parts.append(Text(("" if self.lang == "zh" else ". ") if marks else self.sep()))
+            labels = [self.lib.indicators[i].label(self.lang) for i in q.figures[:3]]
+            parts.append(Text(self.w.question_data(self.name(self.spec.region), self.theme(q.theme), labels,
+                                                   len(q.figures))))
+            items.append(tuple(parts))
+        return [Heading(1, self.w.heading("questions")), NumberedList(tuple(items))]
+
+    def question_text(self, q: Question) -> str:
+        problem = any(self.lib.findings[f].kind == "problem" for f in q.evidence)
+        return self.w.question(self.name(self.spec.region), self.lib.themes[q.theme].short(self.lang), problem)
+
+    def parent_plans(self) -> list[Block]:
+        if not self.plan.parent_plans:
+            return []
+        recs = [self.lib.recommendations[r] for r in self.plan.parent_plans]
+        parents = [self.name(p) for p in dict.fromkeys(r.region for r in recs)]
+        items = tuple(self.sentence(self.w.parent_item(self.name(r.region), r.action(self.lang).rstrip("。.")), r)
+                      for r in recs)
+        return [Heading(1, self.w.heading("context", region=self.w.join(parents))),
+                Paragraph((Text(self.w.parent_intro(self.name(self.spec.region), parents)),)),
+                BulletList(items)]
+
+    # -------------------------------------------------------------- method, gaps in the data
+
+    def method(self) -> list[Block]:
+        plan, lib, rid = self.plan, self.lib, self.spec.region
+        # The documents this brief cites so far (the method note comes after every
+        # section that cites): one newspaper page with three articles is one document.
+        cited = [lib.sources[s] for s in self.cites.order]
+        documents = {s.seed_file or s.id: s for s in cited}
+        kinds = sorted({s.kind for s in cited})
+        inferred = sum(1 for s in documents.values() if s.date_status == "inferred")
+        sources = documents
+        n_figures = sum(1 for i in lib.indicators.values() if i.region == rid)
+        n_findings = sum(1 for f in lib.findings.values() if f.region == rid)
+        blocks: list[Block] = [Heading(1, self.w.heading("method")),
+                               Paragraph((Text(self.w.method(self.name(rid), len(sources), kinds, inferred,
+                                                             n_findings, n_figures)),))]
+        if plan.evidence:
+            rows = []
+            for fid in plan.evidence:
+                f = lib.findings[fid]
+                rows.append(((Text(self.prose(f.text(self.lang))),), (Text(self.theme(f.theme)),),
+                             (Text(self.w.finding_kind(f.kind)),), (self.cite(f),)))
+            blocks.append(Table(self.w.evidence_caption(self.name(rid)), tuple(self.w.split("evidence_header")),
+                                tuple(rows), (5, 1.6, 1, 1.2)))
+        return blocks
+
+    def missing_data(self) -> list[Block]:
+        plan, rname = self.plan, self.name(self.spec.region)
+        if not plan.budget.missing:
+            return []
+        if plan.shape == "thin":
+            n_figures = sum(1 for i in self.lib.indicators.values() if i.region == self.spec.region)
+            questions = self.w.split("office_questions", rname, n_figures, len(plan.recommendations))
+            return [Heading(1, self.w.heading("open", region=rname)),
+                    NumberedList(tuple((Text(q),) for q in questions if q))]
+        if not any(i.region == self.spec.region for i in self.lib.indicators.values()):
+            return [Heading(1, self.w.heading("missing")), Paragraph((Text(self.w.no_figures(rname)),))]
+        if not plan.missing:
+            return []
+        return [Heading(1, self.w.heading("missing")),
+                Paragraph((Text(self.w.missing_data(rname, [self.theme(t) for t in plan.missing])),))]
+
+    def whats_new(self) -> list[Block]:
+        new = self.plan.new_items or ()
+        blocks: list[Block] = [Heading(1, self.w.heading("whats_new"))]
+        if not new:
+            blocks.append(Paragraph((Text(self.w.nothing_new()),)))
+            return blocks
+        items = []
+        for rid in new[:12]:
+            if rid in self.lib.indicators:
+                ind = self.lib.indicators[rid]
+                text = (f"{self.name(ind.region)} · {ind.label(self.lang)}{'：' if self.lang == 'zh' else ': '}"
+                        f"{self.figure_text(ind)}{self.paren(ind.period.words(self.lang))}")
+                items.append((Text(text + " "), self.cite(ind)))
+            else:
+                case = self.lib.cases[rid]
+                items.append((Text(f"{self.name(case.region)} · {case.field('title', self.lang)} "), self.cite(case)))
+        blocks.append(Paragraph((Text(self.w.whats_new_intro(len(new))),)))
+        blocks.append(BulletList(tuple(items)))
+        return blocks
