@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from briefgen.characters import NAME_CHARS, PROSE_CHARS
-from helpers import run_cli
+from helpers import run_cli, with_title_payload
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
 
@@ -92,9 +92,8 @@ def test_a_template_that_returns_an_enormous_title_is_refused_not_laid_out_for_m
     folder = tmp_path / "templates" / "en"
     folder.mkdir(parents=True)
     text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
-    head = "{% macro title(region, benchmark, themes) -%}"
     loop = "{% for i in range(" + str(MAX_TEXT_CHARS // 10 + 1) + ") %}wwwwwwwww {% endfor %}"
-    (folder / "narrative.j2").write_text(text.replace(head, head + loop), encoding="utf-8")
+    (folder / "narrative.j2").write_text(with_title_payload(text, loop), encoding="utf-8")
     code, _, err = run_cli(capsys, "make", "-r", "suqian", "--content", CONTENT, "--templates", folder.parent,
                            "-f", "pdf", "-o", tmp_path / "x.pdf")
     assert code == 1 and f"the PDF sets at most {MAX_TEXT_CHARS:,} in one piece" in err

@@ -21,7 +21,7 @@ import yaml
 import briefgen
 from briefgen.document import Link, Paragraph, Reference, References, Text
 from briefgen.writers import render
-from helpers import run_cli
+from helpers import run_cli, with_title_payload
 from sample_briefs import sample_brief
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
@@ -219,8 +219,7 @@ def test_a_template_link_out_of_the_templates_folder_is_not_followed(how, tmp_pa
     narrative = folder / "en" / "narrative.j2"
     if how == "include":
         (folder / "en" / "leak.j2").symlink_to(secret)
-        head = "{% macro title(region, benchmark, themes) -%}"
-        narrative.write_text(narrative.read_text(encoding="utf-8").replace(head, head + '{% include "en/leak.j2" %}'),
+        narrative.write_text(with_title_payload(narrative.read_text(encoding="utf-8"), '{% include "en/leak.j2" %}'),
                              encoding="utf-8")
     else:
         outside = tmp_path / "elsewhere.j2"
