@@ -5,7 +5,7 @@
     python benchmarks/run.py --quick           # a small subset of each section, fewer runs
     python benchmarks/run.py --only cold,warm  # chosen sections
 
-Sections (see benchmarks/README.md): help, cold, warm, batch, pandoc.  Timings are
+Sections (see benchmarks/README.md): help, cold, warm, tagging, batch, pandoc.  Timings are
 wall-clock medians; a fresh process is started for every cold run.  The script is
 not part of the test suite and exits 0 whatever the figures, unless --strict.
 """
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-SECTIONS = ("help", "cold", "warm", "batch", "pandoc")
+SECTIONS = ("help", "cold", "warm", "tagging", "batch", "pandoc")
 FORMATS = ("pdf", "docx", "md", "html")
 LENGTHS = ("short", "standard", "full")
 #: A fixed edition date, so every run builds the same files (the README's convention).
@@ -40,7 +40,7 @@ class Row:
     section: str
     measure: str
     value: float | None          # seconds, megabytes or a ratio, as ``unit`` says
-    unit: str                    # "s", "ms", "MB" or "x"
+    unit: str                    # "s", "ms", "MB", "x" or "ratio" (shown to three places)
     target: float | None = None
     better: str = "lower"        # "lower" or "higher": which side of the target passes
     runs: int = 0
@@ -62,6 +62,8 @@ class Row:
             return f"{number:.2f} s"
         if self.unit == "MB":
             return f"{number:.0f} MB"
+        if self.unit == "ratio":
+            return f"{number:.3f}"
         return f"{number:.1f}x"
 
     def target_text(self) -> str:
@@ -205,6 +207,61 @@ def section_warm(args, tmp: Path) -> list[Row]:
     return rows
 
 
+def section_tagging(args, tmp: Path) -> list[Row]:
+    """What the structure tree and PDF/A metadata cost: tagged over untagged PDF, time and size.
+
+    Each brief is composed once and rendered both ways in alternation, warm (fonts and
+    chart cached), so both see the same machine load.  The time ratio is of the summed
+    per-brief fastest runs (as timeit advises: other processes only ever add time, and
+    on a shared machine they add a lot); the ratio of the medians is in the note.  The
+    size ratio is of the summed file sizes, both languages, every region."""
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    from briefgen import compose
+    from briefgen.library import load_library
+    from briefgen.runner import _has_content
+    from briefgen.spec import BriefSpec
+    from briefgen.style import DEFAULT_STYLE
+    from briefgen.writers import pdf
+
+    lib = load_library()
+    regions = [r for r in sorted(lib.regions) if _has_content(lib, r)]
+    if args.quick:
+        regions = [r for r in QUICK_REGIONS if r in lib.regions]
+    rounds = 5 if args.quick else 9
+    time_plain = time_tagged = median_plain = median_tagged = 0.0
+    size_plain = size_tagged = 0
+    worst = 0.0
+    for lang in ("en", "zh"):
+        for region in regions:
+            brief = compose(BriefSpec(region, lang=lang), lib)
+            pdf.layout(brief, DEFAULT_STYLE)                    # warm: chart drawn, fonts read
+            plain_t, tagged_t = [], []
+            for _ in range(rounds):
+                start = time.perf_counter()
+                plain = pdf.layout(brief, DEFAULT_STYLE, tagged=False).pdf
+                plain_t.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                tagged = pdf.layout(brief, DEFAULT_STYLE).pdf
+                tagged_t.append(time.perf_counter() - start)
+            time_plain += min(plain_t)
+            time_tagged += min(tagged_t)
+            median_plain += median(plain_t)
+            median_tagged += median(tagged_t)
+            size_plain += len(plain)
+            size_tagged += len(tagged)
+            worst = max(worst, len(tagged) / len(plain))
+    briefs = 2 * len(regions)
+    return [
+        Row("tagging", "tagged PDF time / untagged (standard briefs)", time_tagged / time_plain, "ratio",
+            1.15, runs=briefs, note=f"fastest {time_plain / briefs * 1000:.0f} ms -> "
+                                    f"{time_tagged / briefs * 1000:.0f} ms a brief; ratio of "
+                                    f"medians {median_tagged / median_plain:.3f}"),
+        Row("tagging", "tagged PDF size / untagged", size_tagged / size_plain, "ratio", 1.15,
+            runs=briefs, note=f"largest {worst:.3f}; {size_plain // briefs // 1024} KB -> "
+                              f"{size_tagged // briefs // 1024} KB a brief"),
+    ]
+
+
 def write_plan(path: Path, formats: Sequence[str], quick: bool) -> Path:
     regions = json.dumps(list(QUICK_REGIONS)) if quick else '"all"'
     path.write_text(f'edition = "bench"\n\n[[briefs]]\nregions = {regions}\naudiences = "all"\n'
@@ -276,7 +333,8 @@ def section_pandoc(args, tmp: Path) -> list[Row]:
 
 
 RUNNERS: dict[str, Callable] = {"help": section_help, "cold": section_cold, "warm": section_warm,
-                                "batch": section_batch, "pandoc": section_pandoc}
+                                "tagging": section_tagging, "batch": section_batch,
+                                "pandoc": section_pandoc}
 
 
 # ---------------------------------------------------------------------------- report

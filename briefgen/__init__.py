@@ -65,9 +65,10 @@ def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str
     from .build import plan_for
     from .style import DEFAULT_STYLE
 
+    from .readiness import library_for
     from .write import write
 
-    library = library or load_library()
+    library = library_for(spec, library or load_library())
     templates = str(templates) if templates else None
     fitted = plan_for(spec, library, templates=templates, style=style or DEFAULT_STYLE, measured=False)
     if spec.lang not in fitted.briefs:        # fitted without it: its templates failed; say why
@@ -137,8 +138,11 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
              content: str | Path | None = None, overlays: Sequence[str | Path] = (),
              templates: str | Path | None = None, style: "HouseStyle | None" = None,
              as_of: date | None = None, edition: date | None = None,
-             new_since: Sequence[str] | None = None) -> dict[str, bytes]:
-    """Compose one brief once and render it in each of ``formats``: {format: bytes}."""
+             new_since: Sequence[str] | None = None,
+             missing_translation: str = "omit") -> dict[str, bytes]:
+    """Compose one brief once and render it in each of ``formats``: {format: bytes}.
+
+    ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses."""
     if isinstance(formats, str):
         formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]
@@ -149,8 +153,11 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
 
     lib = load_library(content, overlays)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
-                     as_of=as_of, date=edition, new_since=tuple(new_since) if new_since is not None else None)
-    return build(spec, formats, lib, templates=str(templates) if templates else None,
+                     as_of=as_of, date=edition, new_since=tuple(new_since) if new_since is not None else None,
+                     missing_translation=missing_translation)
+    from .readiness import library_for
+
+    return build(spec, formats, library_for(spec, lib), templates=str(templates) if templates else None,
                  style=style or DEFAULT_STYLE).files
 
 

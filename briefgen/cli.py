@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import BriefgenError, UsageError
-from .spec import AUDIENCES, LANGS, LENGTHS
+from .spec import AUDIENCES, LANGS, LENGTHS, MISSING_TRANSLATION
 
 FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
 LIST_KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
@@ -65,6 +65,8 @@ def cli() -> None:
       briefgen make --region 宿迁 --lang zh --format all -o out/
       briefgen list regions
       briefgen batch plan.toml -o out/
+      briefgen import figures.xlsx --region example-city --name-zh 示例市 --dry-run
+      briefgen serve --overlay my-city/
     """
 
 
@@ -84,8 +86,10 @@ def cli() -> None:
 @click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
 @click.option("--paper", type=_Choice(("A4", "Letter"), "paper size"), help="Paper size (default A4, or the config's).")
 @click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
+@click.option("--missing-translation", type=click.Choice(MISSING_TRANSLATION), default="omit", show_default=True,
+              help="Records with no text in --lang: leave them out, or fail naming them.")
 def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
-         config, reference_docx, paper, as_of) -> None:
+         config, reference_docx, paper, as_of, missing_translation) -> None:
     """Make one brief, in one or more formats.
 
     Prints the path of each file written, one a line.
@@ -107,8 +111,18 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     style = load_style(config, reference_docx=reference_docx, paper=paper)
     lib = load_library(content, overlays)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
-                     as_of=as_of)
+                     as_of=as_of, missing_translation=missing_translation)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
+    for note in lib.notes:
+        click.echo(f"briefgen: note: {note}", err=True)
+    if missing_translation == "omit":
+        from .readiness import library_for, omit_untranslated
+
+        omitted = omit_untranslated(lib, lang)[1]
+        if omitted:
+            click.echo(f"briefgen: note: {len(omitted)} record(s) without {lang} text left out of {lang} "
+                       f"briefs: {', '.join(omitted[:8])}{' ...' if len(omitted) > 8 else ''}", err=True)
+        lib = library_for(resolved, lib)
     # Decide every path before rendering, so a bad -o fails fast and writes nothing.
     stem_guess = resolved.file_stem(resolved.benchmark)
     plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])
@@ -172,9 +186,12 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
 @click.argument("kind", type=_Choice(LIST_KINDS, "kind of record"))
 @click.option("--region", "-r", help="Only records about this region (id or name).")
 @click.option("--theme", "-t", help="Only records on this theme id.")
-@click.option("--format", "-f", "fmt", type=_Choice(("table", "csv", "json"), "listing format"), default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=_Choice(("table", "csv", "json", "xlsx"), "listing format"), default="table",
+              show_default=True)
+@click.option("--bom", is_flag=True, help="Start CSV with a byte-order mark, so Excel shows the Chinese correctly.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @content_options
-def list_(kind, region, theme, fmt, content, overlays) -> None:
+def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
     """List regions, themes, sources, indicators, findings, cases or recommendations.
 
     \b
@@ -182,16 +199,39 @@ def list_(kind, region, theme, fmt, content, overlays) -> None:
       briefgen list regions
       briefgen list indicators --region suqian --format csv > suqian.csv
       briefgen list recommendations --theme talent-education
+      briefgen list indicators --format csv --bom -o figures.csv    # opens in Excel
+      briefgen list indicators --format xlsx -o figures.xlsx
+
+    What --format csv writes for indicators, --overlay reads back as indicators.csv.
     """
+    import io
+
     from .library import load_library
-    from .listing import write_listing
+    from .listing import write_listing, write_listing_xlsx
+    from .output import write_atomic
 
     lib = load_library(content, overlays)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
         from .names import did_you_mean as suggest
         raise UsageError(f"unknown theme '{theme}'{suggest(theme, lib.themes)} (briefgen list themes shows all)")
-    write_listing(lib, kind, rid, theme, fmt, sys.stdout)
+    if fmt == "xlsx":
+        if not output and sys.stdout.isatty():
+            raise UsageError("an .xlsx workbook is not for the terminal; write it with -o FILE.xlsx")
+        data = io.BytesIO()
+        write_listing_xlsx(lib, kind, rid, theme, data)
+    elif output:
+        text = io.StringIO()
+        write_listing(lib, kind, rid, theme, fmt, text, bom=bom)
+        data = io.BytesIO(text.getvalue().encode("utf-8"))
+    else:
+        write_listing(lib, kind, rid, theme, fmt, sys.stdout, bom=bom)
+        return
+    if output:
+        write_atomic(Path(output), data.getvalue())
+        click.echo(output, err=True)
+    else:
+        sys.stdout.buffer.write(data.getvalue())
 
 
 @cli.command()
@@ -211,9 +251,13 @@ def check(content, overlays, coverage, seed_texts) -> None:
     from .library import load_library
     from .listing import write_coverage
 
+    from .readiness import report_lines
+
     lib = load_library(content, overlays)
     counts = lib.counts()
     click.echo("content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    for line in [*(f"note: {n}" for n in lib.notes), *report_lines(lib)]:
+        click.echo(line)
     if seed_texts:
         from .library.provenance import check_provenance
 
@@ -223,6 +267,97 @@ def check(content, overlays, coverage, seed_texts) -> None:
         click.echo(f"provenance OK: every figure and locator found in its source text ({seed_texts})")
     if coverage:
         write_coverage(lib, sys.stdout)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--region", "-r", "region_id", required=True, help="Id of the region the figures are about, e.g. example-city.")
+@click.option("--name-zh", default="", help="Chinese name, for a region briefgen does not know yet (e.g. 示例市).")
+@click.option("--name-en", default="", help="English name, for a new region.")
+@click.option("--level", default="city", show_default=True, help="city, county, district, province ... (new region).")
+@click.option("--parent", help="Id of the region it belongs to (new region), e.g. jiangsu.")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD,...",
+              help="Map your columns to briefgen's fields, e.g. --map 指标=indicator_zh,数值=value.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="A YAML file of 'COLUMN: field' lines (--map adds to it).")
+@click.option("--sheet", help="Sheet to read (default: the first).")
+@click.option("--theme", help="Theme for rows without a 主题 column (id or Chinese name).")
+@click.option("--source-title", help="Source document, for a sheet without a 来源 column.")
+@click.option("--source-date", help="Date of the source document (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("-o", "--output", help="Overlay folder to write.  [default: ./REGION/]")
+@click.option("--dry-run", is_flag=True, help="Show the mapping and the figures; write nothing.")
+@click.option("--force", is_flag=True, help="Replace the files of an existing overlay folder.")
+@content_options
+def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file, sheet, theme,
+            source_title, source_date, output, dry_run, force, content, overlays) -> None:
+    """Turn a spreadsheet of figures (.xlsx or .csv) into a checked overlay folder.
+
+    Shows how the columns are mapped first; every problem names its cell
+    (Sheet1!D12), and nothing is written until the whole sheet is clean.
+
+    \b
+    Examples:
+      briefgen import figures.xlsx -r example-city --name-zh 示例市 --parent jiangsu --dry-run
+      briefgen import figures.csv -r suqian --map 指标=indicator_zh,数值=value -o my-overlay/
+    """
+    from .importer import RegionInfo, run_import
+
+    run_import(file, region=RegionInfo(region_id, name_zh, name_en, level, parent), output=output,
+               maps=list(maps), mapping_file=mapping_file, sheet_name=sheet, theme=theme,
+               source_title=source_title, source_date=source_date, content=content, overlays=overlays,
+               dry_run=dry_run, force=force, echo=click.echo)
+
+
+@cli.group()
+def new() -> None:
+    """Start new content from a commented skeleton.
+
+    \b
+    Examples:
+      briefgen new region xuzhou --parent jiangsu
+    """
+
+
+@new.command("region")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Folder to write.  [default: ./NAME/]")
+@click.option("--parent", help="Id of the region it belongs to, e.g. jiangsu.")
+def new_region(name, output, parent) -> None:
+    """Write an overlay skeleton for region NAME (an id such as xuzhou): region, source,
+    a figure, a finding, a case and a recommendation, each value to fill in marked <<fill in: ...>>.
+
+    \b
+    Examples:
+      briefgen new region xuzhou --parent jiangsu
+      briefgen check --overlay xuzhou/      # refused until every <<fill in ...>> is replaced
+    """
+    from .scaffold import new_region as write_skeleton
+
+    folder = write_skeleton(name, output, parent)
+    click.echo(str(folder))
+    click.echo(f"next: replace every <<fill in: ...>> in {folder}/, then briefgen check --overlay {folder}",
+               err=True)
+
+
+@cli.command()
+@content_options
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+def serve(content, overlays, port) -> None:
+    """Preview briefs in the browser while you edit the content (127.0.0.1 only).
+
+    Prints the address to open.  Pick region, benchmark, audience, length and
+    language; download the PDF or Word file; the page rebuilds whenever a content
+    file changes, and lists briefgen check's problems when there are any.
+
+    \b
+    Examples:
+      briefgen serve
+      briefgen serve --overlay my-city/ --port 8000
+    """
+    from .serve import serve as run
+
+    run(content, overlays, port, click.echo)
 
 
 def _on_sigterm(signum, frame) -> None:

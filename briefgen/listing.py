@@ -57,13 +57,17 @@ def _inert(value: object) -> object:
 
 
 def write_listing(lib: Library, kind: str, region: str | None, theme: str | None, fmt: str,
-                  out: TextIO) -> None:
+                  out: TextIO, bom: bool = False) -> None:
+    """``kind`` records as a table, CSV or JSON.  ``bom`` starts CSV with a byte-order mark, so
+    Excel on Windows reads it as UTF-8 (without one it guesses the local code page)."""
     rows = [flat_record(r) for r in lib.select(kind, region, theme)]
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
         return
     if fmt == "csv":
+        if bom:
+            out.write("\ufeff")
         columns = list(rows[0]) if rows else ["id"]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
@@ -81,6 +85,13 @@ def write_listing(lib: Library, kind: str, region: str | None, theme: str | None
     for row in cells:
         out.write(line(row) + "\n")
     out.write(f"({len(rows)} {kind})\n")
+
+
+def write_listing_xlsx(lib: Library, kind: str, region: str | None, theme: str | None, out) -> None:
+    """The same rows as CSV, as an Excel workbook on the binary stream ``out``."""
+    from .sheets import write_xlsx
+
+    write_xlsx([flat_record(r) for r in lib.select(kind, region, theme)], out, sheet=kind)
 
 
 def write_coverage(lib: Library, out: TextIO) -> None:

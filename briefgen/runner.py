@@ -517,9 +517,11 @@ class Builder:
     def build(self, spec: BriefSpec, formats: Sequence[str]) -> dict[str, Any]:
         """{"ok": bool, "spec": resolved spec, "files": {fmt: (name, bytes)}, "reason": str}."""
         from .build import build
+        from .readiness import library_for
 
         try:
-            built = build(spec, formats, self.library, templates=self.templates, style=self.style)
+            built = build(spec, formats, library_for(spec, self.library), templates=self.templates,
+                          style=self.style)
         except BriefgenError as e:
             return {"ok": False, "reason": str(e)}
         except Exception as e:  # a bug, not the user's doing: report it, keep the batch going

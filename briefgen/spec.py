@@ -16,6 +16,8 @@ from .errors import UsageError
 AUDIENCES = ("government", "industry", "education", "research")
 LENGTHS = ("short", "standard", "full")
 LANGS = ("en", "zh")
+#: What a brief does with a record that has no text in its language: leave it out, or refuse.
+MISSING_TRANSLATION = ("omit", "fail")
 #: Pages of A4 each length may fill, measured on the PDF.
 PAGE_BUDGET = {"short": 2, "standard": 4, "full": 12}
 
@@ -42,10 +44,14 @@ class BriefSpec:
     date: date | None = None
     #: Ids of figures and cases new since the previous edition ("What's new" section).
     new_since: tuple[str, ...] | None = field(default=None, compare=True)
+    #: "omit": records without text in ``lang`` are left out; "fail": resolve() refuses the brief,
+    #: naming them.  Nothing is machine-translated either way.
+    missing_translation: str = "omit"
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("audience", self.audience, AUDIENCES),
-                                     ("length", self.length, LENGTHS), ("lang", self.lang, LANGS)):
+                                     ("length", self.length, LENGTHS), ("lang", self.lang, LANGS),
+                                     ("missing_translation", self.missing_translation, MISSING_TRANSLATION)):
             if value not in allowed:
                 raise UsageError(f"unknown {name} '{value}'; choose one of {', '.join(allowed)}")
 
@@ -60,6 +66,10 @@ class BriefSpec:
         if benchmark == region:
             raise UsageError(f"the benchmark is the region itself ('{region}'); choose another "
                              "region to learn from, or leave --benchmark out to let briefgen choose")
+        if self.missing_translation == "fail":
+            from .readiness import require_lang
+
+            require_lang(library, (region, benchmark), self.lang)
         return replace(self, region=region, benchmark=benchmark)
 
     def file_stem(self, benchmark: str | None = None) -> str:

@@ -33,8 +33,18 @@ def _tint(colour: str, white: float = 0.88) -> str:
 
 @dataclass(frozen=True)
 class HouseStyle:
-    organisation: str = "briefgen"
+    #: The publisher. Without one a brief carries no masthead, header or author: it
+    #: never prints the name of the tool that made it.
+    organisation: str = ""
     organisation_zh: str = ""           # shown on Chinese briefs; falls back to organisation
+    contact: str = ""                   # e-mail or address under the organisation, on the last page
+    contact_zh: str = ""
+    series: str = ""                    # the series the briefs belong to ("Commerce Policy Briefs")
+    series_zh: str = ""
+    #: Prefix of brief numbers ("SCB"): briefs are numbered only when it is set.
+    series_code: str = ""
+    disclaimer: str = ""                # printed at the end when set
+    disclaimer_zh: str = ""
     logo: Path | None = None            # PNG or JPEG, shown top right of page one
     accent: str = _DEFAULT_ACCENT       # headings, rules, the key-messages box
     accent_light: str | None = None     # fill of the key-messages box, table header (default: a tint of accent)
@@ -56,6 +66,11 @@ class HouseStyle:
 
     def organisation_for(self, lang: str) -> str:
         return (self.organisation_zh or self.organisation) if lang == "zh" else self.organisation
+
+    def in_lang(self, name: str, lang: str) -> str:
+        """A house-style text in ``lang``: the ``_zh`` value for Chinese, falling back to the other."""
+        en = getattr(self, name)
+        return (getattr(self, f"{name}_zh", "") or en) if lang == "zh" else en
 
     # Sizes derived from the body size, so one setting scales the whole brief.
     @property

@@ -179,7 +179,7 @@ def test_batch_writes_files_and_manifest(tmp_path, capsys, lib):
     assert entry["format"] == "html" and entry["benchmark_used"] == "hangzhou"
     assert entry["spec"] == {"region": "suqian", "benchmark": None, "audience": "government",
                              "length": "short", "lang": "zh", "as_of": None, "date": None,
-                             "new_since": None}
+                             "new_since": None, "missing_translation": "omit"}
     assert len(entry["fingerprint"]) == 64 and entry["briefgen_version"] == briefgen.__version__
     assert entry["written"] == "2026-11-23T00:00:00Z"  # SOURCE_DATE_EPOCH (conftest)
     # md and html of one spec come from one composed Brief: same title in both

@@ -41,7 +41,7 @@ def shape(brief) -> list[tuple]:
     return out
 
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 _MARK = re.compile(r"\[\d+(, [^\]]*)?\]")
 #: The labels of formula lines (who acts, the evidence on a question), which recur by design.
 _FORMULAS = ("Who acts", "Evidence:", "Figures the sources give", "The source builds this",

@@ -52,7 +52,9 @@ def test_lessons_for_suqian_from_hangzhou(library):
     for expected in ("The situation in numbers", "The gaps, theme by theme",
                      "What Hangzhou did and what came of it"):
         assert expected in headings
-    assert isinstance(brief.blocks[-1], References) and brief.blocks[-1].title == "Sources"
+    refs = next(b for b in brief.blocks if isinstance(b, References))
+    assert refs.title == "Sources" and "Source text" not in brief.text()
+    assert plain(brief.blocks[-1].inlines).startswith("Cite as: Suqian is strong in")
     assert any(isinstance(b, Table) for b in brief.blocks)
     assert any(isinstance(b, Figure) for b in brief.blocks)
     assert "is the benchmark because the sources themselves hold it up to Suqian" in brief.text()

@@ -10,8 +10,8 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def run_example(name: str, cwd: Path) -> str:
-    proc = subprocess.run([sys.executable, str(EXAMPLES / name)], cwd=cwd, capture_output=True,
+def run_example(name: str, cwd: Path, *args: str) -> str:
+    proc = subprocess.run([sys.executable, str(EXAMPLES / name), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
@@ -23,7 +23,7 @@ def written(cwd: Path) -> set[str]:
 
 def test_every_example_is_tested():
     tested = {"one_brief_in_memory.py", "loop_over_regions.py", "overlay_from_dataframe.py",
-              "analyse_indicators.py"}
+              "analyse_indicators.py", "example_city_sheet.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
 
 
@@ -66,3 +66,20 @@ def test_analyse_indicators(tmp_path):
     assert len(trade) >= 2 and trade.bn_yuan.is_monotonic_decreasing
     by_theme = pd.read_csv(folder / "figures_by_region_and_theme.csv")
     assert by_theme.total.sum() > 0
+
+
+def test_example_city_sheet_is_what_the_script_makes(tmp_path):
+    """The README walk-through's spreadsheet is the one the script writes, cell for cell."""
+    import openpyxl
+
+    out = run_example("example_city_sheet.py", tmp_path, str(tmp_path / "sheet.xlsx"))
+    assert out.strip() == str(tmp_path / "sheet.xlsx")
+
+    def cells(path):
+        return [list(r) for r in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+
+    made, committed = cells(tmp_path / "sheet.xlsx"), cells(EXAMPLES / "example-city.xlsx")
+    assert made == committed
+    assert made[0] == ["指标", "数值", "单位", "时期", "主题", "来源", "页码", "备注"]
+    assert all("示例数据" in row[5] and "示例数据" in row[7] for row in made[1:])  # marked as invented
+

@@ -65,7 +65,7 @@ def refusal(text: str) -> str | None:
     """Why validation must refuse ``text`` (a fragment of the message), or None if it must not."""
     kept = text.strip()
     if not kept:
-        return "missing English text"
+        return "missing; write it in English"  # or Chinese: one language is enough
     # The message names the first character of the first kind found, kinds in this order.
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in kept):
         return "contains control character"
@@ -236,8 +236,8 @@ def test_known_hostile_strings_in_every_format(tmp_path, text):
     ("a bell \x07 rings", "contains control character U+0007 at position 8"),
     ("escape \x1b[31m red", "contains control character U+001B at position 8"),
     ("abc\u202eevil", "contains invisible text-direction control U+202E at position 4"),
-    ("   ", "missing English text"),
-    ("", "missing English text"),
+    ("   ", "missing; write it in English"),
+    ("", "missing; write it in English"),
 ])
 def test_refused_text_names_file_line_and_field(tmp_path, text, reason):
     write_overlay(tmp_path, text)

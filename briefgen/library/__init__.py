@@ -45,6 +45,8 @@ class Library:
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
+    #: Things said while loading that are not problems (e.g. ignored export-only columns).
+    notes: tuple[str, ...] = ()
     _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -274,6 +276,7 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
             loader.add_records(kind, found[kind], checker, records[kind], problems, replace=i > 0,
                                seen=seen[kind])
     loader.check_references(records, problems)
+    loader.check_locators(records, problems)
     if problems:
         raise ContentError(problems.items)
 
@@ -283,4 +286,5 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
         for n in {_name_key(n) for n in (region.id, region.name_en, region.name_zh, *region.aliases)}:
             names[n] = region.id if names.get(n, region.id) == region.id else None
     return Library(**records, units=units, fingerprint=digest.hexdigest(),
-                   folders=tuple(str(f) for f in folders), _names=names)
+                   folders=tuple(str(f) for f in folders), notes=tuple(problems.notes),
+                   _names=names)

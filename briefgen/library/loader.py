@@ -31,6 +31,19 @@ MAX_VALUE_CHARS = 40
 #: Longest URL a source may give.
 MAX_URL_CHARS = 2000
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# What `briefgen new region` leaves for the user to replace; content that still holds it
+# is refused, so a skeleton never becomes a brief with "<<fill in ...>>" printed in it.
+PLACEHOLDER = "<<fill in"
+# A locator that points at a place rather than quoting it: "p. 12", "Table 3", "表3", "第12页".
+# Only a user's own source (one without a seed text) may be cited this way; a seed text can be
+# searched, so records citing it must quote a verbatim phrase (the provenance check).
+REFERENCE_LOCATOR_RE = re.compile(
+    r"^\s*(?:(?:pp?\.|pages?|tables?|tab\.|figures?|fig\.|charts?|sheets?|rows?|annex|appendix)\s*"
+    r"[0-9A-Za-z]|(?:附表|附图|表|图)\s*[0-9一二三四五六七八九十]|第\s*[0-9一二三四五六七八九十]+\s*[页张表图])",
+    re.IGNORECASE)
+#: Columns `briefgen list indicators --format csv` adds for people (where each record is and
+#: when its period ends); read back as an overlay they are ignored, with a note.
+EXPORT_ONLY_COLUMNS = ("file", "line", "period_end")
 
 FILE_KINDS = {
     "regions.yaml": "regions", "themes.yaml": "themes", "units.yaml": "units",
@@ -122,10 +135,13 @@ class RawRecord:
 
 
 class Problems:
-    """Collects every problem so that one ``briefgen check`` run shows them all."""
+    """Collects every problem so that one ``briefgen check`` run shows them all.
+
+    ``notes`` are things the user should know that are not wrong (ignored columns)."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        self.notes: list[str] = []
 
     def add(self, where: m.Origin | str, message: str) -> None:
         self.items.append(f"{where}: {message}")
@@ -215,13 +231,21 @@ def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> 
     if twice:
         problems.add(f"{shown}:1", f"column(s) {', '.join(twice)} appear twice in the header; keep one of each")
         return []
-    missing = [c for c in INDICATOR_COLUMNS
-               if c not in header and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
+
+    def twin(c: str) -> str:  # one language is enough: indicator_zh stands in for indicator_en
+        return c[:-3] + {"_en": "_zh", "_zh": "_en"}.get(c[-3:], c[-3:])
+
+    missing = [c for c in INDICATOR_COLUMNS if c not in header and twin(c) not in header
+               and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
     if missing:
         problems.add(f"{shown}:1", f"missing column(s) {', '.join(missing)}; the header must be: "
                                    f"{','.join(INDICATOR_COLUMNS)}")
         return []
-    unknown = [c for c in header if c not in INDICATOR_COLUMNS]
+    ignored = [c for c in header if c in EXPORT_ONLY_COLUMNS]
+    if ignored:
+        problems.notes.append(f"{shown}:1: column(s) {', '.join(ignored)} ignored (briefgen list "
+                              "writes them for people; they are not content)")
+    unknown = [c for c in header if c not in INDICATOR_COLUMNS and c not in EXPORT_ONLY_COLUMNS]
     if unknown:
         problems.add(f"{shown}:1", f"unknown column(s) {', '.join(unknown)}; the columns are: "
                                    f"{','.join(INDICATOR_COLUMNS)}")
@@ -299,19 +323,35 @@ class Checker:
         out: dict[str, Any] = {}
         for f in schema:
             try:
-                out[f.name] = self._field(f, data.get(f.name))
+                out[f.name] = self._field(self._one_language_enough(f, data), data.get(f.name))
             except ValueError as e:
                 self.problems.add(raw.origin, f"{label}: field '{f.name}': {e}")
                 ok = False
         out["origin"] = raw.origin
         return out if ok else None
 
+    @staticmethod
+    def _one_language_enough(f: Field, data: dict) -> Field:
+        """A required text may be left out when its other-language twin is written."""
+        if not f.required or f.kind != "text" or f.name[-3:] not in ("_en", "_zh"):
+            return f
+        twin = f.name[:-3] + ("_zh" if f.name.endswith("_en") else "_en")
+        if _blank(data.get(twin)) and f.name.endswith("_en"):
+            # Both blank: one problem, reported on the _en field.
+            raise ValueError(f"missing; write it in English ({f.name}) or Chinese ({twin}), or both")
+        return Field(f.name, "str", False, default="")
+
+    def check_value(self, kind: str, name: str, value: Any) -> Any:
+        """One field of a ``kind`` record, checked as the loader checks it (ValueError if wrong)."""
+        f = next(f for f in SCHEMAS[kind] if f.name == name)
+        return self._field(f, value)
+
     def _field(self, f: Field, value: Any) -> Any:
+        if PLACEHOLDER in str(value):
+            raise ValueError("is still the placeholder that 'briefgen new region' wrote; replace it "
+                             "with your own text, as the comment above it says")
         if value is None or (isinstance(value, str) and value.strip() == "" and f.kind != "str"):
             if f.required:
-                lang = {"_en": "English", "_zh": "Chinese"}.get(f.name[-3:])
-                if lang:
-                    raise ValueError(f"missing {lang} text (translation); write it")
                 raise ValueError("missing; add it")
             return f.default
         if f.kind in ("text", "str"):
@@ -461,6 +501,27 @@ def _unit(d: dict) -> Unit:
     if not value.is_finite() or not 0 < value <= MAX_FACTOR:
         raise ValueError(f"field 'factor': {factor!r}; give a positive number no larger than 10^15")
     return Unit(name.strip(), str(en).strip(), base, value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_reference_locator(locator: str) -> bool:
+    """True for a locator that names a page, table or figure ("p. 12", "表3") instead of quoting."""
+    return bool(REFERENCE_LOCATOR_RE.match(locator or ""))
+
+
+def check_locators(records: dict[str, dict[str, Any]], problems: Problems) -> None:
+    """A record citing a source with a seed text quotes it; a page or table number is for a
+    user's own source, whose text briefgen does not have."""
+    for kind in ("indicators", "findings", "cases", "recommendations"):
+        for rec in records[kind].values():
+            source = records["sources"].get(rec.source)
+            if source is not None and source.seed_file and is_reference_locator(rec.locator):
+                problems.add(rec.origin, f"{kind[:-1]} '{rec.id}': field 'locator': {rec.locator!r} names a "
+                             f"place, but source '{source.id}' has a text ({source.seed_file}); copy a "
+                             "verbatim phrase from it (page and table numbers are for your own sources)")
 
 
 def check_references(records: dict[str, dict[str, Any]], problems: Problems) -> None:

@@ -6,6 +6,7 @@ problems found later can still point the user at the line to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from .periods import Period
 from .units import Unit
@@ -20,8 +21,27 @@ class Origin:
         return f"{self.file}:{self.line}"
 
 
+class Translated:
+    """A record whose reader-visible texts come as ``<name>_en`` and ``<name>_zh``.
+
+    One language is enough to load (a Chinese-only office writes Chinese only);
+    ``has_lang`` says whether a brief in ``lang`` has the record's text to show."""
+
+    #: The texts a brief shows; the optional ones (notes, rationales) are not judged.
+    TRANSLATED: ClassVar[tuple[str, ...]] = ()
+
+    def has_lang(self, lang: str) -> bool:
+        return all(getattr(self, f"{name}_{lang}") for name in self.TRANSLATED)
+
+    def missing_texts(self, lang: str) -> list[str]:
+        """The fields a ``lang`` brief would lack, e.g. ``['text_en']``."""
+        return [f"{name}_{lang}" for name in self.TRANSLATED if not getattr(self, f"{name}_{lang}")]
+
+
 @dataclass(frozen=True)
-class Region:
+class Region(Translated):
+    TRANSLATED = ("name", "profile")
+
     id: str
     name_en: str
     name_zh: str
@@ -41,7 +61,9 @@ class Region:
 
 
 @dataclass(frozen=True)
-class Theme:
+class Theme(Translated):
+    TRANSLATED = ("name",)
+
     id: str
     name_en: str
     name_zh: str
@@ -67,7 +89,9 @@ class Author:
 
 
 @dataclass(frozen=True)
-class Source:
+class Source(Translated):
+    TRANSLATED = ("title",)
+
     id: str
     seed_file: str
     title_zh: str
@@ -94,7 +118,9 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Translated):
+    TRANSLATED = ("indicator",)
+
     id: str
     region: str
     indicator_en: str
@@ -122,7 +148,9 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Translated):
+    TRANSLATED = ("text",)
+
     id: str
     region: str
     theme: str
@@ -141,7 +169,9 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Case:
+class Case(Translated):
+    TRANSLATED = ("title", "actor", "what", "result", "transferable")
+
     id: str
     region: str
     themes: tuple[str, ...]
@@ -167,7 +197,9 @@ class Case:
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class Recommendation(Translated):
+    TRANSLATED = ("action",)
+
     id: str
     region: str
     action_en: str
@@ -198,4 +230,7 @@ AUDIENCES = ("government", "industry", "education", "research")
 HORIZONS = ("short", "medium", "long")
 FINDING_KINDS = ("strength", "problem", "context", "result", "trend")
 REGION_LEVELS = ("country", "province", "city", "county", "district", "new-area", "zone", "bloc")
-SOURCE_KINDS = ("paper", "newspaper-article", "feature", "report", "dataset", "other")
+# bulletin, survey and internal-report are an analyst's own documents (statistical bulletins,
+# questionnaires, office reports), cited by page or table rather than by a verbatim phrase.
+SOURCE_KINDS = ("paper", "newspaper-article", "feature", "report", "dataset", "bulletin", "survey",
+                "internal-report", "other")

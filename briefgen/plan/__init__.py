@@ -227,27 +227,34 @@ def _distinct(cases) -> list[Case]:
 
 
 def _practices(lib: Library, region: str, gaps: list[str]) -> dict[str, str]:
-    """For each gap, one practice elsewhere that answers it, from the places the
-    region's own sources learn from first, then its own sub-regions, then places
-    alike in kind, then any other; never the same practice twice."""
+    """For each gap, one practice elsewhere that the sources link to this region: from a
+    place its own sources learn from, from one of its own sub-regions, or recorded in the
+    same source document as the gap itself.  A case that merely shares a theme is not
+    enough; never the same practice (or the same actor) twice."""
     learned = {r.benchmark for r in lib.recommendations.values() if r.region == region and r.benchmark}
     below = rules.descendants(lib, region)
     above = set(rules.ancestors(lib, region))
-    kind = rules.KIND_GROUPS.get(lib.regions[region].level)
 
-    def rank(c: Case) -> tuple:
-        level = lib.regions[c.region].level
-        return (c.region not in learned, c.region not in below, rules.KIND_GROUPS.get(level) != kind,
-                -len(c.indicators), c.id)
+    def document(source_id: str) -> str:
+        source = lib.sources[source_id]
+        return source.seed_file or source.id
 
-    pool = sorted((c for c in lib.cases.values()
-                   if c.region not in above and lib.regions[c.region].level in rules.KIND_GROUPS
-                   and rules.practice_fits(lib, c, region)), key=rank)
     chosen: dict[str, str] = {}
     used_actors: set[str] = set()
     for theme in gaps:
-        for c in pool:
-            if theme in c.themes and c.id not in chosen.values() and c.actor_en not in used_actors:
+        documents = {document(f.source) for f in rules.findings_for(lib, region, ("problem",), theme)}
+
+        def rank(c: Case) -> tuple | None:
+            link = (0 if c.region in learned else 1 if c.region in below
+                    else 2 if document(c.source) in documents else None)
+            return None if link is None else (link, -len(c.indicators), c.id)
+
+        pool = sorted(((rank(c), c) for c in lib.cases.values()
+                       if theme in c.themes and c.region not in above and rank(c) is not None
+                       and lib.regions[c.region].level in rules.KIND_GROUPS and rules.practice_fits(lib, c, region)),
+                      key=lambda rc: rc[0])
+        for _, c in pool:
+            if c.id not in chosen.values() and c.actor_en not in used_actors:
                 chosen[theme] = c.id
                 used_actors.add(c.actor_en)
                 break

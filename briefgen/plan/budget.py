@@ -34,7 +34,6 @@ class Budget:
     method_required: bool = False  # research briefs give it up only when nothing else is left
     profile: bool = True      # the region's profile in the opening paragraph
     missing: bool = True      # the "what the data does not yet show" section
-    ref_detail: bool = True   # source list entries name the source text file
 
     # What goes first when a brief is too long: detail before substance, and
     # never below the floors that make a brief worth reading.
@@ -43,7 +42,7 @@ class Budget:
                      ("table_rows", 5), ("derived", 1), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
                      ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
                      ("chart", False), ("practices", 0), ("profile", False), ("table_rows", 3), ("key_messages", 3),
-                     ("missing", False), ("ref_detail", False), ("gap_themes", 1), ("recommendations", 3),
+                     ("missing", False), ("gap_themes", 1), ("recommendations", 3),
                      # last resorts, for a region whose every section has something to say
                      ("table_rows", 2), ("recommendations", 2))
 
@@ -83,7 +82,6 @@ def budget_for(length: str, audience: str = "government") -> Budget:
     budget = _BUDGETS[length]
     if audience == "research" or length == "full":
         budget = replace(budget, method=True, method_required=audience == "research")
-    # The source text file names matter to researchers; others need the citation only.
-    return replace(budget, ref_detail=audience == "research" or length == "full")
+    return budget
 
 

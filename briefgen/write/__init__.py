@@ -17,7 +17,7 @@ from ..library.units import format_value
 from ..plan import Plan, Question, rules
 from ..plan.figures import ComparisonRow, by_measure
 from ..style import DEFAULT_STYLE, HouseStyle
-from .cite import Citations
+from .cite import Citations, provenance_text
 from .figure import figure
 from .narrative import Phrases, phrases
 
@@ -41,7 +41,7 @@ class _Writer:
     def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
         self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
         self.spec = plan.spec
-        self.cites = Citations(lib, lang, plan.budget.ref_detail)
+        self.cites = Citations(lib, lang)
         self.region = lib.regions[plan.spec.region]
         self.bench = lib.regions[plan.benchmark.region] if plan.benchmark.region else None
         #: (record id, field) already said in the key messages, so the body does not repeat them.
@@ -115,8 +115,41 @@ class _Writer:
         if plan.budget.method:
             blocks += self.method()
         blocks += self.missing_data()
+        blocks += self.what_to_watch()
         blocks.append(References(self.w.heading("sources"), self.cites.references()))
+        blocks += self.about()
         return Brief(self.meta(), tuple(blocks))
+
+    def what_to_watch(self) -> list[Block]:
+        """The region's own targets: the indicator, the target, the date, and where it stands."""
+        region = self.spec.region
+        targets = [i for i in self.lib.indicators.values() if i.region == region and i.qualifier == "target"]
+        if not targets:
+            return []
+        progress = {d.inputs[1].id: d for d in self.plan.derived if d.kind == "progress"}
+        items = []
+        for t in sorted(targets, key=lambda i: (i.period.end or self.spec.edition, i.id)):
+            latest = progress.get(t.id)
+            text = self.w.watch_item(t.label(self.lang), self.figure_text(t), t.period.words(self.lang),
+                                     self.figure_text(latest.inputs[0]) if latest else "",
+                                     latest.inputs[0].period.words(self.lang) if latest else "")
+            items.append(self.sentence(text, t))
+        return [Callout(self.w.heading("watch"), tuple(items), kind="watch")]
+
+    def about(self) -> list[Block]:
+        """Who publishes the brief, how to cite it, and the disclaimer, as the house style sets them."""
+        style, lang, meta = self.style, self.lang, None
+        org = style.organisation_for(lang)
+        lines: list[Inlines] = []
+        if org:
+            contact = style.in_lang("contact", lang)
+            lines.append((Text(org + (f"{' · ' if lang == 'en' else ' · '}{contact}" if contact else "")),))
+        meta = self.meta()
+        lines.append((Text(self.w.cite_as(org, meta.title, meta.subtitle, style.in_lang("series", lang),
+                                          meta.date, meta.brief_id if style.series_code else "")),))
+        if disclaimer := style.in_lang("disclaimer", lang):
+            lines.append((Text(disclaimer),))
+        return [Paragraph(line, role="note") for line in lines]
 
     def meta(self) -> BriefMeta:
         plan, spec = self.plan, self.spec
@@ -124,18 +157,20 @@ class _Writer:
                              self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]),
                              bool(plan.lessons), bool(plan.own_practices))
         date = spec.edition
-        number = "-".join(["BG", spec.region.upper(), (plan.benchmark.region or "SIT").upper(),
-                           spec.audience[:3].upper(), _LENGTH_CODES[spec.length], self.lang.upper(),
-                           date.strftime("%Y%m")])
+        # Numbered only in a series the organisation configures (SCB-SUQIAN-GOV-STD-EN-202612).
+        code = self.style.series_code
+        number = "-".join([code, spec.region.upper(), spec.audience[:3].upper(), _LENGTH_CODES[spec.length],
+                           self.lang.upper(), date.strftime("%Y%m")]) if code else ""
         keywords = [self.name(spec.region)] + ([self.name(plan.benchmark.region)] if plan.benchmark.region else [])
         keywords += [self.theme(t) for t in plan.gaps[:4]]
         subject = self.w.subtitle(spec.audience, spec.length)
-        edition = self.w.edition(date, number, spec.as_of)
+        edition = self.w.edition(date, number, spec.as_of, self.style.in_lang("series", self.lang))
         if vintage := self.vintage():
             edition += " · " + vintage
         return BriefMeta(title=title, subtitle=subject, edition=edition,
                          lang=self.lang, date=date, author=self.style.organisation_for(self.lang),
-                         subject=subject, keywords=tuple(keywords), brief_id=number)
+                         subject=subject, keywords=tuple(keywords),
+                         brief_id=number or spec.file_stem(plan.benchmark.region))
 
     # -------------------------------------------------------------- key messages
 
@@ -433,6 +468,16 @@ class _Writer:
         blocks: list[Block] = [Heading(1, self.w.heading("method")),
                                Paragraph((Text(self.w.method(self.name(rid), len(sources), kinds, inferred,
                                                              n_findings, n_figures)),))]
+        if self.spec.audience == "research":
+            # Provenance belongs here, not in every reference: where each text came from,
+            # and what about its date or authorship is inferred.
+            notes: dict[str, list[Citation]] = {}
+            for sid in self.cites.order:
+                if text := provenance_text(lib.sources[sid], self.lang):
+                    notes.setdefault(text, []).append(self.cites.cite(sid))   # one line per document
+            items = tuple((*[x for m in marks for x in (m, Text(" "))], Text(text)) for text, marks in notes.items())
+            if items:
+                blocks.append(BulletList(items))
         if plan.evidence:
             rows = []
             for fid in plan.evidence:

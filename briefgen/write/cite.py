@@ -18,10 +18,9 @@ _GB_TYPE = {"paper": "J", "newspaper-article": "N", "feature": "N", "report": "R
 class Citations:
     """Hands out reference numbers; the same source always gets the same number."""
 
-    def __init__(self, library: Library, lang: str, detail: bool = True):
+    def __init__(self, library: Library, lang: str):
         self.library = library
         self.lang = lang
-        self.detail = detail
         self.order: list[str] = []
 
     def cite(self, source_id: str, where: str = "") -> Citation:
@@ -30,7 +29,7 @@ class Citations:
         return Citation(self.order.index(source_id) + 1, short_where(where, self.lang))
 
     def references(self) -> tuple[Reference, ...]:
-        return tuple(Reference(i + 1, reference_text(self.library.sources[sid], self.lang, self.detail),
+        return tuple(Reference(i + 1, reference_text(self.library.sources[sid], self.lang),
                                self.library.sources[sid].url)
                      for i, sid in enumerate(self.order))
 
@@ -69,15 +68,17 @@ def short_where(section: str, lang: str) -> str:
 
 
 def _date_text(source: Source, lang: str) -> str:
-    d = source.date
-    inferred = source.date_status == "inferred"
-    if lang == "zh":
-        return d + ("（推断）" if inferred else "")
-    return d + (", inferred" if inferred else "")
+    """The date, marked when it is inferred from the text rather than printed."""
+    if source.date_status != "inferred":
+        return source.date
+    return source.date + ("（推断）" if lang == "zh" else ", inferred")
 
 
-def reference_text(source: Source, lang: str, detail: bool = True) -> str:
-    """One entry of the source list, in the brief's language and citation style."""
+def reference_text(source: Source, lang: str) -> str:
+    """One entry of the source list: GB/T 7714 in Chinese, author–year–title–outlet in English.
+
+    How a date or an attribution was inferred is provenance, not part of the
+    reference: :func:`provenance_text` gives it for the data note."""
     if lang == "zh":
         names = [a.name_zh for a in source.authors if a.name_zh]
         who = ", ".join(names[:3]) + (", 等" if len(names) > 3 else "")
@@ -85,19 +86,26 @@ def reference_text(source: Source, lang: str, detail: bool = True) -> str:
         pub = f". {source.publication_zh}" if source.publication_zh else ""
         head = f"{who}. " if who else ""
         licence = f"（{source.licence}）" if source.licence else ""
-        note = "（作者与题名据版面推断）" if source.attribution == "inferred" else ""
-        file = f" 原始文本: {source.seed_file}" if detail and source.seed_file else ""
-        return f"{head}{source.title_zh}[{kind}]{pub}, {_date_text(source, lang)}{licence}{note}.{file}"
+        return f"{head}{source.title_zh}[{kind}]{pub}, {_date_text(source, lang)}{licence}."
     names = [a.name_en for a in source.authors if a.name_en]
     who = ", ".join(names[:3]) + (" et al." if len(names) > 3 else "")
-    head = f"{who} " if who else ""
     pub = f" {source.publication_en}." if source.publication_en else ""
     licence = f" Licence: {source.licence}." if source.licence else ""
-    note = " Authorship and title inferred from the page layout." if source.attribution == "inferred" else ""
-    file = f" Source text: {source.seed_file}." if detail and source.seed_file else ""
     if not who:
         # No author printed: the title takes the author's place, as APA does.
-        return (f"{source.title_en} [{source.title_zh}] ({_date_text(source, lang)})."
-                f"{pub}{licence}{note}{file}")
-    return (f"{head}({_date_text(source, lang)}). {source.title_en} [{source.title_zh}]."
-            f"{pub}{licence}{note}{file}")
+        return f"{source.title_en} [{source.title_zh}] ({_date_text(source, lang)}).{pub}{licence}"
+    return f"{who} ({_date_text(source, lang)}). {source.title_en} [{source.title_zh}].{pub}{licence}"
+
+
+def provenance_text(source: Source, lang: str) -> str:
+    """Where a source's text came from and what about it was inferred (research data note).
+
+    The reasons for each inference are in the content (``date_note``, ``attribution_note``)
+    and in the Markdown's metadata; the note says only what was inferred."""
+    zh = lang == "zh"
+    parts = [(f"原始文本 {source.seed_file}" if zh else f"source text {source.seed_file}") if source.seed_file else ""]
+    if source.date_status == "inferred":
+        parts.append("发表日期系据正文推断" if zh else "publication date inferred from the text")
+    if source.attribution == "inferred":
+        parts.append("作者与题名系据版面推断" if zh else "authorship and title inferred from the layout")
+    return ("；" if zh else "; ").join(p for p in parts if p)

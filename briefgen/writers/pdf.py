@@ -31,6 +31,7 @@ from .. import characters, links
 from ..errors import BriefgenError
 from ..fonts import FontFile, FontSet, coverage, font_set, remember_coverage, split_runs
 from ..style import DEFAULT_STYLE, HouseStyle
+from . import pdf_archive, pdf_tags
 
 # reportlab's font registry and its TrueType subsetting state are process-global
 # and not documented as thread-safe, so one brief is built at a time.
@@ -50,7 +51,7 @@ _MIN_FRAME = 792 - 2 * _MARGIN - _MASTHEAD - 0.6 * _CM
 _FOOTER_SIZE = 7.5
 
 _PAGE_LABEL = {"en": "Page {n} of {m}", "zh": "第 {n} 页，共 {m} 页"}
-_PDF_LANG = {"en": "en-GB", "zh": "zh-CN"}
+_PDF_LANG = pdf_tags.PDF_LANG
 
 
 # --------------------------------------------------------------------------- fonts
@@ -167,6 +168,8 @@ class _Context:
     pages: int = 0        # set when the canvas is saved
     #: Pages filled, the last one in part (3.4 = three and 40% of the fourth), set by _render.
     filled: float = 0.0
+    #: The structure tree being filled as pages are drawn (None: an untagged PDF).
+    tagger: pdf_tags.Tagger | None = None
 
     def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
         """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
@@ -497,6 +500,17 @@ def _paragraph_class():
             auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
             return _cjk_lines(self.frags, maxWidths, auto not in ("", "off"), self._justified())
 
+        def drawOn(self, canv, x, y, _sW=0):  # noqa: N802 (reportlab's name)
+            with pdf_tags.marked(canv, self):
+                super().drawOn(canv, x, y, _sW)
+
+        def split(self, avail_width, avail_height):
+            parts = super().split(avail_width, avail_height)
+            for part in parts:          # both halves of a split paragraph are one element
+                if "tag" in self.__dict__ and part is not self:
+                    part.tag = self.tag
+            return parts
+
         def _justified(self) -> bool:
             from reportlab.lib.enums import TA_JUSTIFY
 
@@ -506,6 +520,7 @@ def _paragraph_class():
             text = super().beginText(x, y)
             if self.style.wordWrap == "CJK" and self._justified():
                 text.__class__ = _cjk_text_class()
+            text.__class__ = pdf_tags.text_class(text.__class__)   # /Lang on the other language
             return text
 
         def draw(self):
@@ -814,6 +829,10 @@ def _image_class():
         def wrap(self, avail_width, avail_height):
             return self.width, self.height
 
+        def drawOn(self, canv, x, y, _sW=0):  # noqa: N802 (reportlab's name)
+            with pdf_tags.marked(canv, self):
+                super().drawOn(canv, x, y, _sW)
+
         def draw(self):
             # What canvas.drawImage does after it has built its XObject.
             canv = self.canv
@@ -984,12 +1003,23 @@ def _canvas_class():
                 # Fonts subset, pages compressed, objects serialised: a third of a render,
                 # none of which changes the page count.
                 return
-            for state in self._held:
+            tagger = self._brief_ctx.tagger
+            for index, state in enumerate(self._held):
                 self.__dict__.update(state)
                 for dest in self._page_dests:
                     dest.setPage(self._doc.thisPageRef())
+                if tagger:
+                    tagger.open_page(self)
                 _footer(self, self._brief_ctx, total)
+                if tagger:
+                    tagger.close_page(self)
                 Canvas.showPage(self)
+                if tagger:
+                    tagger.page_written(self._doc.Pages.pages[-1], index)
+            if tagger:
+                tagger.write(self._doc)
+                pdf_archive.add_archive_metadata(self._doc, lang=_PDF_LANG[self._brief_ctx.lang],
+                                                 when=self._brief_ctx.brief.meta.date)
             Canvas.save(self)
 
     return NumberedCanvas
@@ -1065,7 +1095,7 @@ def _logo(path: str):
 # --------------------------------------------------------------------------- render
 
 def render(brief: Brief, style: HouseStyle = DEFAULT_STYLE) -> bytes:
-    """Render ``brief`` as a PDF with embedded fonts and return the file's bytes."""
+    """Render ``brief`` as a tagged PDF/A-2u (and PDF/UA-1) with embedded fonts; return its bytes."""
     return layout(brief, style).pdf
 
 
@@ -1079,17 +1109,21 @@ class Layout:
     pdf: bytes | None
 
 
-def layout(brief: Brief, style: HouseStyle = DEFAULT_STYLE, *, draw: bool = True) -> Layout:
+def layout(brief: Brief, style: HouseStyle = DEFAULT_STYLE, *, draw: bool = True,
+           tagged: bool = True) -> Layout:
     """Lay ``brief`` out as :func:`render` does and say how many pages it fills.
 
     With ``draw`` the PDF is finished and returned too, so a brief measured
-    against its page budget need not be rendered a second time."""
+    against its page budget need not be rendered a second time.  ``tagged=False``
+    leaves out the structure tree and PDF/A metadata (benchmarks/run.py measures
+    what they cost)."""
     with _BUILD_LOCK:
-        ctx, out = _render(brief, style, measure=not draw)
+        ctx, out = _render(brief, style, measure=not draw, tagged=tagged)
     return Layout(ctx.pages, ctx.filled, out.getvalue() if draw else None)
 
 
-def _render(brief: Brief, style: HouseStyle, measure: bool = False) -> tuple[_Context, io.BytesIO]:
+def _render(brief: Brief, style: HouseStyle, measure: bool = False,
+            tagged: bool = True) -> tuple[_Context, io.BytesIO]:
     """Lay out and draw ``brief``: its context (``pages`` set when measuring) and the file."""
     from reportlab.lib.pagesizes import A4, letter
     from reportlab.platypus import Frame, PageTemplate
@@ -1107,7 +1141,8 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False) -> tuple[_Co
         styles=_styles(style, lang, faces),
         ref_numbers=frozenset(r.number for b in brief.blocks if isinstance(b, References)
                               for r in b.items),
-        frame_width=frame_width, measure=measure)
+        frame_width=frame_width, measure=measure,
+        tagger=pdf_tags.Tagger(lang) if tagged and not measure else None)
 
     footer_room = _MARGIN * 0.55 + _FOOTER_SIZE * 3
     bottom = max(_MARGIN, footer_room + 0.3 * _CM)
@@ -1135,9 +1170,18 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False) -> tuple[_Co
         displayDocTitle=1, keepTogetherClass=_keep_class())
 
     story = _title_block(ctx)
+    tagger = ctx.tagger
+    if tagger:
+        pdf_tags.install_bullet_hook()
+        tagger.title_block(story, title=bool(meta.title))
     for index, block in enumerate(brief.blocks):
-        story.extend(_block(ctx, block, index))
-    doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx))
+        flows = _block(ctx, block, index)
+        if tagger:
+            tagger.block(block, flows)
+        story.extend(flows)
+    # Tagged files use PDF 1.5+ keys (/Tabs, /StructParents); PDF/A-2 is based on PDF 1.7.
+    version = {"pdfVersion": (1, 7)} if tagger else {}
+    doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx, **version))
     last = doc.frame
     ctx.filled = ctx.pages - 1 + (last._y2 - last._y) / last._height
     return ctx, out
