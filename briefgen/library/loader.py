@@ -339,7 +339,7 @@ class Checker:
         if _blank(data.get(twin)) and f.name.endswith("_en"):
             # Both blank: one problem, reported on the _en field.
             raise ValueError(f"missing; write it in English ({f.name}) or Chinese ({twin}), or both")
-        return Field(f.name, "str", False, default="")
+        return Field(f.name, "str", False, default="", limit=f.limit)
 
     def check_value(self, kind: str, name: str, value: Any) -> Any:
         """One field of a ``kind`` record, checked as the loader checks it (ValueError if wrong)."""
