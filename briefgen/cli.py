@@ -39,7 +39,7 @@ class _Choice(click.Choice):
     def convert(self, value, param, ctx):
         if value in self.choices:
             return value
-        from .library.loader import suggest
+        from .names import did_you_mean as suggest
 
         flag = f"{max(param.opts, key=len)}: " if isinstance(param, click.Option) else ""
         raise UsageError(f"{flag}unknown {self.what} '{value}'{suggest(str(value), self.choices)} "
