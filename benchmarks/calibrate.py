@@ -3,6 +3,7 @@
 
     python benchmarks/calibrate.py           # every built-in region (about a minute)
     python benchmarks/calibrate.py --quick   # four regions
+    python benchmarks/calibrate.py --regions suqian,hungary
 
 Fitting estimates a brief's pages from line counts (briefgen/fit.py)
 and only lays the PDF out when the estimate comes near the page budget.  This script
@@ -66,11 +67,14 @@ def spread(errors) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="four regions only")
+    parser.add_argument("--regions", help="these regions only (ids, comma-separated)")
     args = parser.parse_args()
     library = briefgen.load_library()
     regions = list(library.regions)
     if args.quick:
         regions = ["suqian", "ningbo", "zhengzhou", "hungary"]
+    if args.regions:
+        regions = [library.region(name).id for name in args.regions.split(",")]
 
     for lang in ("en", "zh"):
         data = list(samples(library, regions, lang))

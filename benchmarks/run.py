@@ -5,9 +5,11 @@
     python benchmarks/run.py --quick           # a small subset of each section, fewer runs
     python benchmarks/run.py --only cold,warm  # chosen sections
 
-Sections (see benchmarks/README.md): help, cold, warm, tagging, batch, pandoc.  Timings are
-wall-clock medians; a fresh process is started for every cold run.  The script is
-not part of the test suite and exits 0 whatever the figures, unless --strict.
+Sections (see benchmarks/README.md): help, cold, floor, warm, tagging, batch, pandoc.  Timings
+are wall-clock medians; a fresh process is started for every cold run.  The two ratios
+issue 14 sets (a cold PDF against the libraries' floor, pandoc against briefgen's
+DOCX batch) come from the floor and pandoc sections and are printed again at the end.
+The script is not part of the test suite and exits 0 whatever the figures, unless --strict.
 """
 from __future__ import annotations
 
@@ -26,13 +28,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-SECTIONS = ("help", "cold", "warm", "tagging", "batch", "pandoc")
+SECTIONS = ("help", "cold", "floor", "warm", "tagging", "batch", "pandoc")
 FORMATS = ("pdf", "docx", "md", "html")
 LENGTHS = ("short", "standard", "full")
 #: A fixed edition date, so every run builds the same files (the README's convention).
 EPOCH = "1795392000"
 #: Regions for --quick: a rich one with a chart, and one with little data.
 QUICK_REGIONS = ("suqian", "ningbo")
+#: The pandoc comparison's briefs: one region, every audience, length and language (24).
+PANDOC_REGIONS = ("suqian",)
+FLOOR = Path(__file__).with_name("floor.py")
 
 
 @dataclass
@@ -176,6 +181,32 @@ def section_cold(args, tmp: Path) -> list[Row]:
     return rows
 
 
+def section_floor(args, tmp: Path) -> list[Row]:
+    """A cold PDF brief against the libraries' own floor (floor.py), each in a fresh process.
+
+    The three commands take turns, run by run, so a busy machine slows all of them alike."""
+    floor = [sys.executable, str(FLOOR), str(tmp / "floor.pdf")]
+    make = {lang: briefgen_command() + ["make", "--region", "suqian", "--format", "pdf", "--lang", lang,
+                                        "-o", f"{tmp}/floor-{lang}/"] for lang in ("en", "zh")}
+    for cmd in (floor, *make.values()):
+        timed(cmd, tmp)              # once untimed: the OS file cache, not the program, is cold otherwise
+    times: dict[str, list[float]] = {"floor": [], "en": [], "zh": []}
+    for _ in range(args.runs):
+        times["floor"].append(timed(floor, tmp)[0])
+        for lang, cmd in make.items():
+            times[lang].append(timed(cmd, tmp)[0])
+    base = median(times["floor"])
+    rows = [Row("floor", "libraries' floor: import the card's libraries, lay out 4 plain pages",
+                base, "s", runs=len(times["floor"]), note="benchmarks/floor.py")]
+    for lang in ("en", "zh"):
+        rows.append(Row("floor", f"make --region suqian --format pdf --lang {lang}", median(times[lang]), "s",
+                        runs=len(times[lang])))
+    for lang in ("en", "zh"):
+        rows.append(Row("floor", f"cold PDF ({lang}) / floor", median(times[lang]) / base, "x", 2.0,
+                        runs=len(times[lang])))
+    return rows
+
+
 def section_warm(args, tmp: Path) -> list[Row]:
     """Compose + render in one process with the library loaded once, each region once per cell."""
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -262,8 +293,12 @@ def section_tagging(args, tmp: Path) -> list[Row]:
     ]
 
 
-def write_plan(path: Path, formats: Sequence[str], quick: bool) -> Path:
-    regions = json.dumps(list(QUICK_REGIONS)) if quick else '"all"'
+def write_plan(path: Path, formats: Sequence[str], quick: bool,
+               regions_only: Sequence[str] | None = None) -> Path:
+    if regions_only:
+        regions = json.dumps(list(regions_only))
+    else:
+        regions = json.dumps(list(QUICK_REGIONS)) if quick else '"all"'
     path.write_text(f'edition = "bench"\n\n[[briefs]]\nregions = {regions}\naudiences = "all"\n'
                     f'lengths = "all"\nlangs = "all"\nformats = {json.dumps(list(formats))}\n',
                     encoding="utf-8")
@@ -302,8 +337,8 @@ def section_pandoc(args, tmp: Path) -> list[Row]:
     pandoc = shutil.which("pandoc")
     if not pandoc:
         return [Row("pandoc", "pandoc not installed (apt-get install pandoc)", None, "x")]
-    md_plan = write_plan(tmp / "plan-md.toml", ("md",), args.quick)
-    docx_plan = write_plan(tmp / "plan-docx.toml", ("docx",), args.quick)
+    md_plan = write_plan(tmp / "plan-md.toml", ("md",), args.quick, PANDOC_REGIONS)
+    docx_plan = write_plan(tmp / "plan-docx.toml", ("docx",), args.quick, PANDOC_REGIONS)
     md_out = tmp / "md"
     timed(briefgen_command() + ["batch", str(md_plan), "-o", str(md_out), "--force"], tmp)
     sources = sorted(md_out.rglob("*.md"))
@@ -332,9 +367,9 @@ def section_pandoc(args, tmp: Path) -> list[Row]:
     ]
 
 
-RUNNERS: dict[str, Callable] = {"help": section_help, "cold": section_cold, "warm": section_warm,
-                                "tagging": section_tagging, "batch": section_batch,
-                                "pandoc": section_pandoc}
+RUNNERS: dict[str, Callable] = {"help": section_help, "cold": section_cold, "floor": section_floor,
+                                "warm": section_warm, "tagging": section_tagging,
+                                "batch": section_batch, "pandoc": section_pandoc}
 
 
 # ---------------------------------------------------------------------------- report
@@ -402,6 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"running {section} ...", file=sys.stderr, flush=True)
                 rows += RUNNERS[section](args, Path(tmp))
     print_table(rows)
+    ratios = [r for r in rows if r.unit == "x" and r.value is not None]
+    if ratios:
+        print("ratios: " + "; ".join(f"{r.measure} {r.shown(r.value)} ({r.target_text()}, {r.verdict})"
+                                     for r in ratios))
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick,
                                                "rows": [asdict(r) | {"verdict": r.verdict} for r in rows]},

@@ -46,7 +46,8 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
     the pages, and so the plan, are the same either way."""
     if spec.as_of:
         library = library.as_of(spec.as_of)
-    key = (replace(spec, lang="en"), library.fingerprint, id(library), templates, style, measured)
+    # The edition date is part of the key: SOURCE_DATE_EPOCH may change between two calls.
+    key = (replace(spec, lang="en", date=spec.edition), library.fingerprint, id(library), templates, style, measured)
     with _lock:
         if key in _fitted:
             _fitted.move_to_end(key)

@@ -35,9 +35,22 @@ def test_unknown_section_is_one_clear_error():
 @pytest.mark.slow
 def test_calibration_script_reports_the_estimate_and_the_fill():
     script = SCRIPT.with_name("calibrate.py")
-    result = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True,
-                            timeout=300)
+    # Two regions, a city and a country, are enough to show the script runs end to end.
+    result = subprocess.run([sys.executable, str(script), "--regions", "suqian,hungary"],
+                            capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert "en:" in result.stdout and "zh:" in result.stdout
     assert "refitted weights" in result.stdout
     assert "How full the final briefs are" in result.stdout
+
+
+@pytest.mark.slow
+def test_floor_section_prints_both_cold_ratios(tmp_path):
+    result = subprocess.run([sys.executable, str(SCRIPT), "--only", "floor", "--runs", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "libraries' floor" in result.stdout
+    ratios = [line for line in result.stdout.splitlines() if line.startswith("ratios: ")]
+    assert len(ratios) == 1
+    assert "cold PDF (en) / floor" in ratios[0] and "cold PDF (zh) / floor" in ratios[0]
+    assert "<= 2.0x" in ratios[0]

@@ -1,25 +1,22 @@
-"""The chart renderer: grouped horizontal bars as deterministic PNG, CJK text included."""
+"""The chart geometry (briefgen.charts.layout) that the PDF and SVG renderers both draw.
+
+Checked as a reader sees the picture: every label inside it, bars as long as their
+values say, the first category on top, a legend only for two series or more, no
+title inside, round tick values covering the data.
+"""
 from __future__ import annotations
 
-import bisect
-import functools
-import io
-import struct
-import threading
-import time
-import warnings
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-
 import pytest
-from PIL import Image
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefgen import charts
 from briefgen.document import Bar, Chart
-from briefgen.fonts import coverage, font_set
 from briefgen.style import HouseStyle
 
 STYLE = HouseStyle()
+WIDTH = 480.0
+SIZE = 9.0
 
 EN = Chart(title="CBEC trade", series=("Suqian", "Hangzhou"),
            bars=(Bar("2023", (80.0, 1000.0), ("80", "1000")), Bar("2024", (100.0, None), ("100", ""))),
@@ -29,87 +26,114 @@ ZH = Chart(title="进出口额", series=("宿迁", "杭州"),
            unit_label="亿元", lang="zh")
 
 
-def png_chunks(data: bytes) -> list[bytes]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, names = 8, []
-    while pos < len(data):
-        length, name = struct.unpack(">I4s", data[pos:pos + 8])
-        names.append(name)
-        pos += 12 + length
-    return names
+def pdf_measure():
+    """The PDF writer's own measure: the widths of the faces it embeds."""
+    from briefgen.writers import pdf
+
+    faces = pdf._faces(STYLE.font_latin, STYLE.font_cjk)
+    return pdf._measurer(faces, faces.fonts.order("en"))
 
 
-def test_png_has_requested_size():
-    img = Image.open(io.BytesIO(charts.render_png(EN, STYLE, width_in=5.0, dpi=100)))
-    assert img.format == "PNG"
-    assert img.width == 500
-    assert 150 < img.height < 500
+def extent(label: charts.Label, measure) -> tuple[float, float]:
+    width = measure(label.text, label.size)
+    left = label.x - {"start": 0.0, "middle": width / 2, "end": width}[label.anchor]
+    return left, left + width
 
 
-def test_same_chart_gives_same_bytes_without_timestamps():
-    first = charts.render_png(EN, STYLE)
-    charts._render_png.cache_clear()
-    assert charts.render_png(EN, STYLE) == first
-    # No tEXt/iTXt/tIME chunks: nothing that changes from day to day or machine to machine.
-    assert set(png_chunks(first)) <= {b"IHDR", b"pHYs", b"IDAT", b"IEND"}
+def roles(geo: charts.Layout, role: str) -> list[charts.Label]:
+    return [label for label in geo.labels if label.role == role]
 
 
-def test_results_are_cached_per_chart_and_style():
-    assert charts.render_png(EN, STYLE) is charts.render_png(EN, STYLE)
-    other = charts.render_png(EN, HouseStyle(accent="#8B0000"))
-    assert other != charts.render_png(EN, STYLE)
+@pytest.mark.parametrize("measure", [charts.estimate_width, "pdf"])
+@pytest.mark.parametrize("chart", [EN, ZH])
+def test_every_label_lies_inside_the_picture(chart, measure):
+    measure = pdf_measure() if measure == "pdf" else measure
+    geo = charts.layout(chart, WIDTH, SIZE, STYLE.accent, measure)
+    for label in geo.labels:
+        left, right = extent(label, measure)
+        assert -0.01 <= left and right <= WIDTH + 0.01, label
+        assert 0 < label.y <= geo.height, label
 
 
-def test_bars_use_the_accent_colour():
-    img = Image.open(io.BytesIO(charts.render_png(EN, HouseStyle(accent="#8B0000")))).convert("RGB")
-    colours = {c for _, c in img.getcolors(maxcolors=1 << 20)}
-    assert (0x8B, 0, 0) in colours
+def test_bars_are_as_long_as_their_values_and_the_first_category_is_on_top():
+    geo = charts.layout(EN, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    bars = [b for b in geo.boxes if b.h > SIZE]          # legend swatches are smaller
+    assert len(bars) == 3                                 # 2024 has no Hangzhou figure
+    suqian_2023, hangzhou_2023, suqian_2024 = bars
+    assert hangzhou_2023.w / suqian_2023.w == pytest.approx(1000 / 80)
+    assert suqian_2024.w / suqian_2023.w == pytest.approx(100 / 80)
+    assert suqian_2023.y < hangzhou_2023.y < suqian_2024.y
+    assert [label.text for label in roles(geo, "category")] == ["2023", "2024"]
+    cats = roles(geo, "category")
+    assert cats[0].y < cats[1].y
+    assert {suqian_2023.fill, suqian_2024.fill} == {STYLE.accent} and hangzhou_2023.fill == charts.MUTED
 
 
-def _with(chart: Chart, old: str, new: str) -> Chart:
-    """``chart`` with every ``old`` character in its text replaced by ``new``."""
-    def sub(text: str) -> str:
-        return text.replace(old, new)
+def test_value_labels_sit_at_the_bar_ends_and_missing_figures_say_so():
+    geo = charts.layout(EN, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    bars = [b for b in geo.boxes if b.h > SIZE]
+    values = roles(geo, "value")
+    assert [v.text for v in values] == ["80", "1000", "100", "n/a"]
+    for bar, label in zip(bars, values):
+        assert label.x == pytest.approx(bar.x + bar.w + SIZE * 0.45)
+    assert values[-1].italic and values[-1].colour == charts.GREY
+    zh = charts.layout(ZH, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    assert [v.text for v in roles(zh, "value")][-1] == "无数据"
+    assert not roles(zh, "value")[-1].italic          # Chinese has no italic
 
-    return replace(chart, title=sub(chart.title), series=tuple(map(sub, chart.series)),
-                   unit_label=sub(chart.unit_label),
-                   bars=tuple(replace(b, label=sub(b.label), value_labels=tuple(map(sub, b.value_labels)))
-                              for b in chart.bars))
+
+def test_no_title_inside_and_a_legend_only_for_two_series_or_more():
+    geo = charts.layout(EN, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    assert "CBEC trade" not in [label.text for label in geo.labels]
+    assert [label.text for label in roles(geo, "legend")] == ["Suqian", "Hangzhou"]
+    one = Chart("", ("Suqian",), (Bar("2023", (80.0,)), Bar("2024", (100.0,))), "RMB billion")
+    assert roles(charts.layout(one, WIDTH, SIZE, STYLE.accent, charts.estimate_width), "legend") == []
 
 
-def test_chinese_chart_has_every_glyph(monkeypatch):
-    """Each character of a Chinese chart is drawn as itself, not as a missing-glyph box.
+def test_ticks_are_round_and_cover_the_data():
+    geo = charts.layout(EN, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    assert [t.text for t in roles(geo, "tick")] == ["0", "200", "400", "600", "800", "1,000"]
+    assert [u.text for u in roles(geo, "unit")] == ["RMB billion"]
+    assert charts.nice_ticks(0, 3_747_000) == [0, 1e6, 2e6, 3e6, 4e6]
+    assert charts.nice_ticks(-5, 3) == [-6, -4, -2, 0, 2, 4]
+    assert [charts.tick_text(t, 2.5) for t in (0, 2.5, 5, 7.5, 10)] == ["0.0", "2.5", "5.0", "7.5", "10.0"]
 
-    Asserted on the pixels, not on any warning matplotlib may or may not give.  Swapping
-    one character for its neighbour in the font (宿 for 宾, 2 for 3) must change the
-    picture; a character whose glyph is missing is drawn as the same box as its
-    neighbour, so the swap would change nothing."""
-    fonts = font_set(STYLE.font_latin, STYLE.font_cjk)
-    cjk = sorted(coverage(fonts.cjk))
-    text = ZH.title + "".join(ZH.series) + ZH.unit_label + charts.NO_DATA["zh"] + "".join(
-        b.label + "".join(b.value_labels) for b in ZH.bars)
-    render = functools.partial(charts._draw, style=STYLE, width_in=4.0, dpi=60)  # uncached, small
-    picture = render(ZH)
-    blank = []
-    for ch in sorted(set(text) - {" "}):
-        neighbour = chr(cjk[bisect.bisect_right(cjk, ord(ch))])   # the font's next character
-        if ch in charts.NO_DATA["zh"]:
-            monkeypatch.setitem(charts.NO_DATA, "zh", charts.NO_DATA["zh"].replace(ch, neighbour))
-            swapped = render(ZH)
-            monkeypatch.undo()
-        else:
-            swapped = render(_with(ZH, ch, neighbour))
-        if swapped == picture:
-            blank.append(ch)
-    assert not blank, f"drawn as missing glyphs: {''.join(blank)}"
-    assert Image.open(io.BytesIO(charts.render_png(ZH, STYLE))).width == round(6.3 * 220)
+
+def test_negative_bars_grow_left_of_zero_with_their_label_before_them():
+    chart = Chart("", ("a",), (Bar("down", (-5.0,), ("-5%",)), Bar("up", (3.0,), ("3%",))), "%")
+    measure = charts.estimate_width
+    geo = charts.layout(chart, WIDTH, SIZE, STYLE.accent, measure)
+    down, up = geo.boxes
+    zero = next(r for r in geo.rules if r.colour == charts.MUTED).x1
+    assert down.x + down.w == pytest.approx(zero) and up.x == pytest.approx(zero)
+    label = next(v for v in roles(geo, "value") if v.text == "-5%")
+    category_end = max(extent(c, measure)[1] for c in roles(geo, "category"))
+    assert label.anchor == "end" and extent(label, measure)[0] > category_end
+
+
+def test_long_category_names_wrap_to_three_lines():
+    measure = charts.estimate_width
+    lines = charts.wrap("A very long category name that goes on and on and on, longer than anyone "
+                        "would like it to be", 150, SIZE, measure)
+    assert len(lines) == 3 and lines[-1].endswith("…")
+    assert all(measure(line, SIZE) <= 150 for line in lines)
+    assert charts.wrap("杭州市跨境电子商务综合试验区核心区", 100, SIZE, measure) == [
+        "杭州市跨境电子商务综合", "试验区核心区"]
+    assert charts.wrap("a\x00b", 100, SIZE, measure) == ["ab"]
 
 
 def test_no_data_label_follows_the_language():
-    assert charts._label(EN, 1, 1) == "n/a"
-    assert charts._label(ZH, 1, 1) == "无数据"
-    assert charts._label(EN, 0, 1) == "1000"
-    assert charts._label(ZH, 1, 0) == "100"          # no label given: the value, formatted
+    assert charts.value_label(EN, 1, 1) == "n/a"
+    assert charts.value_label(ZH, 1, 1) == "无数据"
+    assert charts.value_label(EN, 0, 1) == "1000"
+    assert charts.value_label(ZH, 1, 0) == "100"          # no label given: the value, formatted
+
+
+def test_series_colours_start_with_the_accent():
+    assert charts.series_colours("#8B0000", 1) == ("#8B0000",)
+    assert charts.series_colours("#8B0000", 2) == ("#8B0000", charts.MUTED)
+    more = charts.series_colours("#8B0000", 4)
+    assert len(set(more)) == 4 and all(len(c) == 7 for c in more)
 
 
 @pytest.mark.parametrize("chart", [
@@ -117,46 +141,28 @@ def test_no_data_label_follows_the_language():
     Chart("empty", ("a",), (), "u"),
     Chart("negative", ("a", "b", "c"), (Bar("x", (-5.0, 3.0, None)), Bar("y", (1.0,))), "u"),
     Chart("<b>&{{x}}</b> \\ 😀", ("s",), (Bar("w" * 200, (1.0,)),), "", lang="zh"),
+    Chart("all zero", ("a",), (Bar("x", (0.0,)),), "u"),
 ])
-def test_odd_charts_still_render(chart):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")     # the emoji has no glyph: matplotlib says so
-        data = charts.render_png(chart, STYLE, width_in=4.0, dpi=60)
-    assert Image.open(io.BytesIO(data)).width == 240
+def test_odd_charts_still_lay_out(chart):
+    geo = charts.layout(chart, WIDTH, SIZE, STYLE.accent, charts.estimate_width)
+    assert geo.height > 0 and geo.labels
+    assert all(b.w >= 0 and b.h > 0 for b in geo.boxes)
 
 
-def test_threads_get_the_same_picture(monkeypatch):
-    """Threads drawing different charts at once each get the picture they would get alone.
-
-    Forced every time: each drawing pauses inside matplotlib (add_subplot sleeps), and the
-    threads start together, so without the chart lock another thread's settings (its
-    font order, say) would be in force when a paused drawing resumes."""
-    from matplotlib.figure import Figure
-
-    expected = {chart: charts._draw(chart, STYLE, 6.3, 90) for chart in (EN, ZH)}
-    real = Figure.add_subplot
-
-    def paused(self, *args, **kwargs):
-        time.sleep(0.2)
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "add_subplot", paused)
-    charts._render_png.cache_clear()
-    start = threading.Barrier(4)
-
-    def work(chart: Chart) -> bytes:
-        start.wait()
-        return charts.render_png(chart, STYLE, dpi=90)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(work, [EN, ZH, ZH, EN]))
-    charts._render_png.cache_clear()
-    assert results == [expected[EN], expected[ZH], expected[ZH], expected[EN]]
+_values = st.one_of(st.none(), st.floats(-1e7, 1e9, allow_nan=False, allow_infinity=False))
 
 
-def test_long_category_names_wrap_to_three_lines():
-    label = charts._category("A very long category name that goes on and on and on, longer "
-                             "than anyone would like it to be", "en")
-    assert len(label.splitlines()) == 3 and label.endswith("…")
-    assert charts._category("杭州市跨境电子商务综合试验区核心区", "zh").count("\n") == 1
-    assert charts._category("a\x00b", "en") == "ab"
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=0, max_size=60), _values, _values), min_size=1, max_size=8),
+       st.sampled_from(["en", "zh"]))
+def test_labels_stay_inside_whatever_the_figures(rows, lang):
+    chart = Chart("", ("one", "two"), tuple(Bar(label, (a, b)) for label, a, b in rows), "u", lang)
+    measure = charts.estimate_width
+    geo = charts.layout(chart, WIDTH, SIZE, STYLE.accent, measure)
+    for label in geo.labels:
+        if label.role == "category":
+            left, right = extent(label, measure)
+            assert left >= 0 and right <= WIDTH * 0.34 + 0.01
+        elif label.role in ("value", "tick"):
+            left, right = extent(label, measure)
+            assert left >= -0.01 and right <= WIDTH + 0.01, label

@@ -148,6 +148,14 @@ def test_zhengzhou_culture_is_a_strength_not_a_gap(library):
     assert "held back by talent" in title, title     # culture stands among its strengths
 
 
+def test_advice_is_not_a_gap_and_a_recorded_difficulty_is(library):
+    """Ningbo's series advises removing barriers but records none; Xiong'an's records a talent difficulty."""
+    ningbo = build(BriefSpec("ningbo"), ["md"], library)
+    assert ningbo.plan.gaps == () and "The sources record no problems for Ningbo" in ningbo.brief.text()
+    xiongan = build(BriefSpec("xiongan"), ["md"], library)
+    assert xiongan.plan.gaps == ("talent-education",)
+
+
 def test_benchmark_only_where_the_sources_support_it(library):
     chosen = {r: build(BriefSpec(r), ["md"], library).plan.benchmark for r in ("suqian", "ningbo", "zhejiang", "cixi")}
     assert chosen["suqian"].region == "hangzhou" and chosen["suqian"].chosen_by == "sources"
@@ -157,7 +165,10 @@ def test_benchmark_only_where_the_sources_support_it(library):
 
 
 def test_thin_region_inherits_nobody_elses_advice(library):
-    for region in ("anji", "xiongan", "dongyang"):
+    # Xiong'an left this list when its recorded difficulty in gathering high-end talent
+    # (破解高端人才集聚难题) became a problem finding; Jinhua joined it when the support policy the
+    # article reports as issued stopped being filed as advice to Jinhua.
+    for region in ("anji", "jinhua", "dongyang"):
         built = build(BriefSpec(region, length="full"), ["md"], library)
         assert built.plan.shape == "thin"
         assert built.plan.recommendations == () and built.plan.parent_plans == ()

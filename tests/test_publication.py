@@ -34,6 +34,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 import briefgen
+from briefgen import charts
 from briefgen.cli import main
 from briefgen.document import Figure, Heading, Link, Paragraph, References, Text, plain
 from briefgen.fonts import FontFile, font_set, split_runs
@@ -353,31 +354,38 @@ def test_a_link_in_the_text_is_clickable_without_source_urls(standard):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_chart_is_printed_at_200_dpi_or_more(standard, lang):
+def test_chart_is_vector_and_its_labels_are_text(standard, lang):
+    """The chart is drawn, not pasted: no picture in the file, and every label on it extracts."""
     r = reader(standard[lang]["pdf"])
-    placed = []
-    for page in r.pages:
-        xobjects = resources(page, "/XObject")
-        content = page.get_contents().get_data()
-        for m in re.finditer(rb"([\d.]+) 0 0 ([\d.]+) [-\d.]+ [-\d.]+ cm\s*/(\S+) Do", content):
-            name = "/" + m.group(3).decode()
-            if name in xobjects and "chart" in name:
-                placed.append((int(xobjects[name].get_object()["/Width"]), float(m.group(1))))
-    assert placed, "no chart found"
-    for pixels, points in placed:
-        assert pixels / (points / 72) >= 200
+    assert not [x for page in r.pages for x in resources(page, "/XObject").values()
+                if x.get_object().get("/Subtype") == "/Image"]
+    figure = next(b for b in standard[lang]["brief"].blocks if isinstance(b, Figure))
+    page = next(p for p in r.pages if squash(figure.caption) in squash(p.extract_text()))
+    text = squash(page.extract_text())
+    for i, bar in enumerate(figure.chart.bars):
+        assert squash(bar.label) in text
+        for s in range(len(bar.values)):
+            assert squash(charts.value_label(figure.chart, i, s)) in text
+    assert squash(figure.chart.unit_label) in text
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_chart_value_labels_are_not_cut_off(standard, lang):
-    from briefgen import charts
+    """Measured with the faces the PDF embeds, every label ends inside the text column."""
+    from briefgen.writers import pdf
 
+    style = briefgen.HouseStyle()
     figure = next(b for b in standard[lang]["brief"].blocks if isinstance(b, Figure))
-    img = Image.open(io.BytesIO(charts.render_png(figure.chart, briefgen.HouseStyle(), 6.69)))
-    img = img.convert("L")
-    # A label running off the right edge leaves ink in the last columns of pixels.
-    edge = img.crop((img.width - 3, 0, img.width, img.height))
-    assert edge.getextrema()[0] > 240
+    faces = pdf._faces(style.font_latin, style.font_cjk)
+    measure = pdf._measurer(faces, faces.fonts.order(lang))
+    from reportlab.lib.pagesizes import A4
+
+    width = A4[0] - 2 * pdf._MARGIN                  # the text column the chart fills
+    geo = charts.layout(figure.chart, round(width, 3), style.body_size * 0.85, style.accent, measure)
+    for label in geo.labels:
+        size = measure(label.text, label.size)
+        left = label.x - {"start": 0.0, "middle": size / 2, "end": size}[label.anchor]
+        assert left >= -0.01 and left + size <= width + 0.01, label
 
 
 def pdf_lines(path: Path) -> list[str]:

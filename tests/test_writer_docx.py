@@ -370,12 +370,11 @@ def test_libreoffice_opens_it_and_numbers_lists(tmp_path: Path) -> None:
 
 
 def test_logo_goes_in_the_header_and_picture_ids_stay_unique(tmp_path: Path) -> None:
-    from briefgen import charts
+    from PIL import Image
 
     logo = tmp_path / "logo.png"
     brief = sample_brief("en")
-    chart = next(b for b in brief.blocks if hasattr(b, "chart")).chart
-    logo.write_bytes(charts.render_png(chart, DEFAULT_STYLE, 2.0))
+    Image.new("RGB", (120, 40), "#1F4E79").save(logo)
     data = docx_bytes(brief, HouseStyle(logo=logo))
     doc = open_docx(data)
     header = doc.sections[0].header
@@ -391,3 +390,99 @@ def test_chinese_body_is_justified_and_english_is_not(en: bytes, zh: bytes) -> N
 
     assert docx.Document(io.BytesIO(zh)).styles["Normal"].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
     assert docx.Document(io.BytesIO(en)).styles["Normal"].paragraph_format.alignment is None
+
+
+# --------------------------------------------------------------------------- the chart
+
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def chart_series(xml: bytes) -> list[tuple[str, list[str], dict[int, float], str]]:
+    """Each series of a chart part: name, categories, values by point index, fill colour."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    out = []
+    for ser in root.iter(f"{C}ser"):
+        name = ser.find(f"{C}tx//{C}v").text
+        cats = [v.text for v in ser.find(f"{C}cat").iter(f"{C}v")]
+        values = {int(pt.get("idx")): float(pt.find(f"{C}v").text) for pt in ser.find(f"{C}val").iter(f"{C}pt")}
+        colour = ser.find(f"{C}spPr/{A}solidFill/{A}srgbClr").get("val")
+        out.append((name, cats, values, colour))
+    return out
+
+
+def test_figure_is_a_native_word_chart_with_its_data(en: bytes) -> None:
+    data = docx_bytes(sample_brief("en"), HouseStyle(accent="#8B0000"))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        assert {"word/charts/chart1.xml", "word/embeddings/chart1.xlsx"} <= names
+        assert not [n for n in names if n.startswith("word/media/")]     # no picture of the chart
+        types = z.read("[Content_Types].xml").decode()
+        assert ('PartName="/word/charts/chart1.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.drawingml.chart+xml"') in types
+        chart = z.read("word/charts/chart1.xml")
+        book = z.read("word/embeddings/chart1.xlsx")
+    doc = open_docx(data)
+    (rel,) = [r for r in doc.part.rels.values() if r.reltype.endswith("/chart")]
+    assert rel.target_part.partname == "/word/charts/chart1.xml"
+    placed = doc.element.body.find(".//" + C + "chart")
+    assert placed.get(qn("r:id")) == rel.rId
+    assert b'<c:barDir val="bar"/>' in chart and b'<c:grouping val="clustered"/>' in chart
+    assert chart_series(chart) == [
+        ("Suqian", ["2023", "2024"], {0: 80.0, 1: 100.0}, "8B0000"),
+        ("Hangzhou", ["2023", "2024"], {0: 1000.0}, "A7B1BB"),       # 2024 has no figure: a gap
+    ]
+    assert b"<c:legend>" in chart                                    # two series: a legend
+    assert b"<c:title>" in chart and b"RMB billion" in chart      # the unit on the value axis
+    # The data an analyst edits: the same table, in a workbook a spreadsheet program opens.
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).active
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [
+        [None, "Suqian", "Hangzhou"], ["2023", 80, 1000], ["2024", 100, None]]
+
+
+def test_a_chart_of_one_series_has_no_legend_and_is_named_by_its_unit() -> None:
+    brief = sample_brief("zh")
+    figure = next(b for b in brief.blocks if hasattr(b, "chart"))
+    one = replace(figure.chart, series=("",), bars=tuple(
+        replace(b, values=b.values[:1], value_labels=b.value_labels[:1]) for b in figure.chart.bars))
+    blocks = tuple(replace(b, chart=one) if b is figure else b for b in brief.blocks)
+    data = docx_bytes(replace(brief, blocks=blocks))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        chart = z.read("word/charts/chart1.xml")
+    assert b"<c:legend>" not in chart
+    assert [s[0] for s in chart_series(chart)] == ["亿元"]
+    assert '<c:lang val="zh-CN"/>' in chart.decode()
+
+
+def test_word_chart_bytes_are_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert docx_bytes(sample_brief("zh")) == docx_bytes(sample_brief("zh"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+                    reason="LibreOffice or poppler not installed")
+def test_libreoffice_draws_the_word_chart_as_a_chart(tmp_path: Path) -> None:
+    """LibreOffice opens the chart part as a chart: its labels print, its bars are in the accent."""
+    from PIL import Image
+
+    path = tmp_path / "brief.docx"
+    path.write_bytes(docx_bytes(sample_brief("en"), HouseStyle(accent="#8B0000")))
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "brief.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    caption = text.index("Figure 1. CBEC trade, Suqian and Hangzhou")
+    chart = text[text.index("Sources: [1][2]"):caption].split()
+    # Legend, categories, the figures at the bar ends, and the unit: drawn by LibreOffice's chart.
+    for label in ("Suqian", "Hangzhou", "2023", "2024", "80", "100", "1,000", "RMB"):
+        assert label in chart, label
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(tmp_path / "brief.pdf"),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    accent = sum(n for n, (r, g, b) in page.getcolors(1 << 20) if r > 120 and g < 30 and b < 30)
+    assert accent > 100       # Suqian's two bars, filled in the accent (pixels at 50 dpi)

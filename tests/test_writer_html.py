@@ -1,7 +1,6 @@
 """The HTML writer: what a browser finds in the page, read back with the standard library's parser."""
 from __future__ import annotations
 
-import base64
 import dataclasses
 from html.parser import HTMLParser
 
@@ -127,10 +126,9 @@ def test_hostile_style_values_cannot_escape_the_style_block() -> None:
     object.__setattr__(style, "accent", accent)
     object.__setattr__(style, "word_font_latin", font)
     brief = sample_brief("en")
-    # No chart: the chart module draws with the accent itself (config validation is its guard).
-    brief = dataclasses.replace(brief, blocks=tuple(b for b in brief.blocks if not isinstance(b, Figure)))
     html = render(brief, "html", style).decode()
     assert "<script" not in html and "display:none" not in html
+    assert 'fill="#1F4E79"' in html         # the chart's bars fall back to the default accent too
     assert "--accent: #1F4E79" in html
 
 
@@ -205,15 +203,20 @@ def test_citation_with_location() -> None:
     assert root.find("li", id="ref-3").attrs["value"] == "3"
 
 
-def test_figure_is_an_embedded_png_with_alt_and_caption() -> None:
-    root = page(sample_brief("en"))
+def test_figure_is_inline_svg_with_its_text_as_text() -> None:
+    root = page(sample_brief("en"), HouseStyle(accent="#8B0000"))
     figure = next(root.iter("figure"))
-    img = next(figure.iter("img"))
-    assert img.attrs["alt"] == "Bar chart comparing CBEC trade"
-    prefix = "data:image/png;base64,"
-    assert img.attrs["src"].startswith(prefix)
-    assert base64.b64decode(img.attrs["src"][len(prefix):]).startswith(b"\x89PNG\r\n\x1a\n")
-    assert int(img.attrs["width"]) > 0 and int(img.attrs["height"]) > 0
+    assert not list(figure.iter("img"))
+    svg = next(figure.iter("svg"))
+    assert svg.attrs["role"] == "img" and svg.attrs["aria-label"] == "Bar chart comparing CBEC trade"
+    assert next(svg.iter("title")).text == "Bar chart comparing CBEC trade"
+    texts = [t.text for t in svg.iter("text")]
+    # Selectable text: categories, series, the figures at the bar ends, the unit; no title inside.
+    for expected in ("2023", "2024", "Suqian", "Hangzhou", "80", "1000", "100", "n/a", "RMB billion"):
+        assert expected in texts
+    assert "CBEC trade" not in texts
+    fills = [r.attrs["fill"] for r in svg.iter("rect")]
+    assert fills.count("#8B0000") == 2 + 1          # Suqian's two bars and its legend swatch
     assert next(figure.iter("figcaption")).text == "Figure 1. CBEC trade, Suqian and Hangzhou"
     assert figure.find("p", class_="note").text == "Source: [1]"
 
@@ -255,7 +258,7 @@ def test_hostile_text_is_escaped_everywhere() -> None:
     texts = [n.text for n in main.iter() if n.tag in ("h1", "h2", "h4", "p", "caption", "th", "td",
                                                       "figcaption", "li", "a")]
     assert texts.count(HOSTILE) >= 12
-    assert any(img.attrs["alt"] == HOSTILE for img in root.iter("img"))
+    assert any(svg.attrs["aria-label"] == HOSTILE for svg in root.iter("svg"))
 
 
 def test_control_characters_are_dropped() -> None:

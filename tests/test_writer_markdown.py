@@ -1,7 +1,6 @@
 """The Markdown writer: what a reader of the .md file, or of pandoc's rendering of it, sees."""
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import re
@@ -191,14 +190,15 @@ def test_links_and_unsafe_links() -> None:
     assert "click [spaced](https://x.org/a%20b%28c%29%7Cd)" in text
 
 
-def test_figure_is_a_data_uri_png_with_caption_as_alt() -> None:
+def test_figure_is_its_data_as_a_table_under_the_caption() -> None:
     text = md(sample_brief("en"))
-    match = re.search(r"!\[([^\]]*)\]\(data:image/png;base64,([A-Za-z0-9+/=]+) \"([^\"]*)\"\)", text)
-    assert match
-    assert match.group(1) == "Figure 1. CBEC trade, Suqian and Hangzhou"
-    assert base64.b64decode(match.group(2)).startswith(b"\x89PNG\r\n\x1a\n")
-    assert match.group(3) == "Bar chart comparing CBEC trade"
-    assert "\n\nSource: [\\[1\\]](#ref-1)\n" in text
+    assert "data:image" not in text
+    start = text.index("Table: Figure 1. CBEC trade, Suqian and Hangzhou\n\n")
+    lines = text[start:].splitlines()[2:6]
+    assert lines[0].replace(" ", "") == "||Suqian|Hangzhou|"
+    # The figures as the bars print them; the missing one says so.
+    assert lines[2:] == ["| 2023 | 80 | 1000 |", "| 2024 | 100 | n/a |"]
+    assert "\n\nSource: [\\[1\\]](#ref-1)\n" in text[start:]
 
 
 # --------------------------------------------------------------------------- escaping
@@ -275,5 +275,8 @@ def test_pandoc_reads_the_file_as_intended() -> None:
     assert plain(ast["meta"]["title"]) == "宿迁可向杭州借鉴什么：以品牌和人才补齐跨境电商短板"
     headers = [(b["c"][0], b["c"][1][0]) for b in ast["blocks"] if b["t"] == "Header"]
     assert headers == [(1, "现状"), (2, "差距"), (1, "建议"), (1, "参考文献")]
-    assert sum(b["t"] == "Table" for b in ast["blocks"]) == 1
+    tables = [b for b in ast["blocks"] if b["t"] == "Table"]
+    # The data table, then the chart's data under its caption.
+    assert len(tables) == 2 and plain(tables[1]["c"][1]).startswith("图1 宿迁与杭州跨境电商进出口额")
+    assert "无数据" in plain(tables[1])
     assert any(HOSTILE in plain(b) for b in ast["blocks"] if b["t"] == "Para")

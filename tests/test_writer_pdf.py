@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import threading
 
 import pypdf
 from helpers import pdf_outline
@@ -84,8 +83,9 @@ def test_every_font_is_embedded_truetype(pdfs, lang):
             assert name.lstrip("/") not in BASE14 and "Helvetica" not in name
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, f"{name} is not embedded"
-    expected = {"WenQuanYiMicroHei-0"} | ({"BitstreamVeraSans-Roman",
-                                            "BitstreamVeraSans-Bold"} if lang == "en" else set())
+    # Oblique: the chart's "n/a" for a missing figure is set in italic.
+    expected = {"WenQuanYiMicroHei-0"} | ({"BitstreamVeraSans-Roman", "BitstreamVeraSans-Bold",
+                                            "BitstreamVeraSans-Oblique"} if lang == "en" else set())
     assert seen == expected
 
 
@@ -204,20 +204,68 @@ def test_long_table_repeats_its_header():
     assert "Row 89" in texts[-1]
 
 
-def test_chart_is_embedded_as_an_image(pdfs):
-    page = reader(pdfs["en"]).pages[0]
-    images = [x.get_object() for x in page["/Resources"]["/XObject"].values()
-              if x.get_object()["/Subtype"] == "/Image"]
-    assert len(images) == 1
-    assert images[0]["/Width"] > 1000           # sharp enough for print
+def chart_lines(page_text: str) -> list[str]:
+    """The sample brief's chart as extracted text: the lines between the table's note and the caption."""
+    lines = [squash(line) for line in page_text.splitlines()]
+    return lines[lines.index("Sources: [1][2]") + 1:lines.index("Figure 1. CBEC trade, Suqian and Hangzhou")]
+
+
+def test_chart_is_drawn_in_vector_with_its_labels_as_text():
+    data = pdf.render(sample_brief("en"), HouseStyle(accent="#8B0000"))
+    page = reader(data).pages[0]
+    # No picture anywhere: the bars are filled paths, the labels text.
+    assert "/XObject" not in page["/Resources"]
+    content = page.get_contents().get_data()
+    assert re.search(rb"0?\.545098 0 0 rg", content)       # the accent, #8B0000, fills the bars
+    chart = chart_lines(page.extract_text())
+    for label in ("Suqian", "Hangzhou", "2023", "2024", "80", "1000", "100", "n/a", "RMB billion"):
+        assert label in chart
+    assert "CBEC trade" not in chart                    # no title inside the picture: the caption is it
+
+
+def test_chinese_chart_labels_extract_in_the_cjk_face(pdfs):
+    page = reader(pdfs["zh"]).pages[0]
+    text = squash(page.extract_text())
+    for label in ("宿迁 杭州", "无数据", "亿元"):
+        assert label in text
+    faces = {str(f.get_object()["/BaseFont"]).split("+", 1)[-1] for f in page["/Resources"]["/Font"].values()}
+    assert faces == {"WenQuanYiMicroHei-0"}
+
+
+def test_a_chinese_name_in_an_english_chart_is_set_in_the_cjk_face():
+    brief = sample_brief("en")
+    figure = next(b for b in brief.blocks if hasattr(b, "chart"))
+    chart = dataclasses.replace(figure.chart, series=("Suqian 宿迁", "Hangzhou"))
+    blocks = tuple(dataclasses.replace(b, chart=chart) if b is figure else b for b in brief.blocks)
+    page = reader(pdf.render(dataclasses.replace(brief, blocks=blocks), STYLE)).pages[0]
+    faces: dict[str, set[str]] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font is not None:
+            faces.setdefault(text.strip(), set()).add(str(font["/BaseFont"]).split("+", 1)[-1])
+
+    page.extract_text(visitor_text=visit)
+    assert faces["宿迁"] == {"WenQuanYiMicroHei-0"}
+    assert "BitstreamVeraSans-Roman" in faces["Hangzhou"]          # the legend; the table header is bold
+
+
+def test_a_chart_of_one_series_has_no_legend():
+    brief = sample_brief("en")
+    figure = next(b for b in brief.blocks if hasattr(b, "chart"))
+    one = dataclasses.replace(figure.chart, series=("Suqian",),
+                              bars=tuple(dataclasses.replace(b, values=b.values[:1], value_labels=b.value_labels[:1])
+                                         for b in figure.chart.bars))
+    blocks = tuple(dataclasses.replace(b, chart=one) if b is figure else b for b in brief.blocks)
+    chart = chart_lines(page_texts(pdf.render(dataclasses.replace(brief, blocks=blocks), STYLE))[0])
+    assert "Suqian" not in chart and "Hangzhou" not in chart
+    assert {"2023", "2024", "80", "100"} <= set(chart)
 
 
 def test_logo_goes_on_page_one(tmp_path):
-    from briefgen.charts import render_png
-    from sample_briefs import sample_brief as sb
+    from PIL import Image
+
     logo = tmp_path / "logo.png"
-    chart = next(b.chart for b in sb("en").blocks if hasattr(b, "chart"))
-    logo.write_bytes(render_png(chart, STYLE, width_in=1, dpi=50))
+    Image.new("RGB", (120, 40), "#1F4E79").save(logo)
     brief = Brief(sample_brief("en").meta, (Paragraph(text("Body.")),))
     r = reader(pdf.render(brief, HouseStyle(logo=logo)))
     assert len(r.pages[0]["/Resources"]["/XObject"]) == 1
@@ -293,21 +341,5 @@ def test_english_lines_break_between_words():
     for line in body:
         for word in line.split():
             assert word in words, f"{word!r} is a broken word"
-
-
-def test_threads_render_the_same_bytes():
-    expected = {lang: pdf.render(sample_brief(lang), STYLE) for lang in ("en", "zh")}
-    results: list[tuple[str, bytes]] = []
-
-    def work(lang):
-        results.append((lang, pdf.render(sample_brief(lang), STYLE)))
-
-    threads = [threading.Thread(target=work, args=(lang,)) for lang in ("en", "zh") * 3]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(results) == 6
-    assert all(data == expected[lang] for lang, data in results)
 
 

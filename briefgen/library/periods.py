@@ -14,7 +14,7 @@ from datetime import date
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _M = "|".join(MONTHS)
 
-GRAMMAR = ("YYYY | YYYY-YYYY | YYYY-MM | 'YYYY Jan-Aug' | 'YYYY H1' | 'YYYY Q3' | "
+GRAMMAR = ("YYYY | YYYY-YYYY | 'YYYY to mid-YYYY' | YYYY-MM | 'YYYY Jan-Aug' | 'YYYY H1' | 'YYYY Q3' | "
            "'since YYYY' | 'by YYYY' | 'as of YYYY-MM' | 'as of YYYY H1' | 'as of YYYY end' | unspecified")
 
 
@@ -51,6 +51,12 @@ def parse(text: str) -> Period:
         if b <= a:
             raise ValueError(f"period {text!r}: the range must run forwards")
         return Period(t, "years", date(a, 1, 1), date(b, 12, 31))
+    if m := re.fullmatch(r"(\d{4}) to mid-(\d{4})", t):
+        # "2023年至2024年中期": a run of years that ends in the middle of the last one.
+        a, b = int(m[1]), int(m[2])
+        if b <= a:
+            raise ValueError(f"period {text!r}: the range must run forwards")
+        return Period(t, "years", date(a, 1, 1), date(b, 6, 30))
     if m := re.fullmatch(r"(\d{4})-(\d{2})", t):
         y, mo = int(m[1]), int(m[2])
         if not 1 <= mo <= 12:
@@ -91,6 +97,9 @@ def describe(p: Period, lang: str) -> str:
         return "未注明时间" if zh else "period not stated"
     if p.kind == "year":
         return f"{t}年" if zh else t
+    if p.kind == "years" and " to mid-" in t:
+        a, b = t.split(" to mid-")
+        return f"{a}年至{b}年中期" if zh else f"{a} to mid-{b}"
     if p.kind == "years":
         a, b = t.split("-")
         return f"{a}—{b}年" if zh else f"{a}–{b}"

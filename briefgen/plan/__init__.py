@@ -130,7 +130,7 @@ class Argument:
         known = ()
         if self.shape == "thin":
             known = tuple(f.id for f in rules.findings_for(lib, region, ("strength", "result", "trend", "context"))
-                          if f.id != headline)[: max(budget.strengths, 3)]
+                          if f.id != headline)[: max(budget.strengths, budget.gap_themes + 1)]
             strengths = []
         lessons = tuple(c.id for c in self.lessons[: budget.cases])
         own_n = budget.cases if self.shape == "thin" else budget.own_cases

@@ -44,7 +44,7 @@ class Budget:
                      ("chart", False), ("practices", 0), ("profile", False), ("table_rows", 3), ("key_messages", 3),
                      ("missing", False), ("gap_themes", 1), ("recommendations", 3),
                      # last resorts, for a region whose every section has something to say
-                     ("table_rows", 2), ("recommendations", 2))
+                     ("table_rows", 2), ("recommendations", 2), ("derived", 0), ("gap_themes", 0))
 
     def can_shrink(self) -> bool:
         return self.shrink() != self

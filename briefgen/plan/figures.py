@@ -133,7 +133,13 @@ def display(ind: Indicator, lang: str = "zh") -> tuple[float, str]:
     if ind.unit.base in _DISPLAY:
         div, label = _DISPLAY[ind.unit.base][lang]
         return float(amount / div), label
-    return float(amount), (ind.unit.en or ind.unit.unit) if lang == "en" else ind.unit.unit
+    if lang == "en":
+        return float(amount), ind.unit.en or ind.unit.unit
+    # The amount is in the base unit (m², people), so the label is too: 万平方米 -> 平方米.
+    unit = ind.unit.unit
+    if ind.unit.factor != 1 and unit[:1] in "万亿" and len(unit) > 1:
+        unit = unit.lstrip("万亿")
+    return float(amount), unit
 
 
 _PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flow", "quarter": "flow",

@@ -929,25 +929,24 @@ class _BriefWriter:
             self.inlines(self.paragraph("Source Note"), block.note)
 
     def figure(self, block: Figure) -> None:
-        from docx.shared import Twips
-        from docx.text.paragraph import Paragraph as DocxParagraph
+        from docx.oxml import parse_xml
 
         from .. import charts
+        from . import docx_chart
 
-        # Rounded as the PDF writer rounds its frame width: on A4 both are 6.693 in, so
-        # the two writers share one drawing of the chart (charts caches by width).
-        width_in = round(self.template.text_width / 1440, 3)
-        png = charts.render_png(block.chart, self.house, width_in)
-        p = self.paragraph("Figure")
-        run = DocxParagraph(p, self.doc._body).add_run()
-        run.add_picture(io.BytesIO(png), width=Twips(self.template.text_width))
-        for doc_pr in run._r.iter(
-                "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
-            doc_pr.set("descr", _clean(block.alt_text))
-            doc_pr.set("title", _clean(block.caption))
-        for c_nv_pr in run._r.iter(
-                "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"):
-            c_nv_pr.set("descr", _clean(block.alt_text))
+        if block.chart.bars:        # a chart with no data is no chart: keep caption and source
+            width = self.template.text_width                       # twips
+            # The height the PDF's drawing of the chart takes at this width, plus Word's own
+            # padding around the plot area (with less, LibreOffice drops category labels).
+            geo = charts.layout(block.chart, width / 20, self.house.body_size * 0.85,
+                                self.house.accent, charts.estimate_width)
+            height_pt = geo.height * 1.3 + 36
+            r_id = docx_chart.add_chart(self.doc.part, block.chart, self.house)
+            run = _el("w:r")
+            run.append(parse_xml(docx_chart.inline_xml(
+                r_id, width * _EMU_PER_TWIP, round(height_pt * 12700), _clean(block.alt_text),
+                _clean(block.caption))))
+            self.paragraph("Figure").append(run)
         if block.caption:
             self.paragraph("Caption").append(self.run(block.caption))
         if block.source:

@@ -3,15 +3,14 @@
 The page is laid out by ``templates/html/brief.html.j2`` (jinja2, autoescape on):
 every piece of brief text reaches the page through the template's escaping, never
 through string building here.  This module only prepares what the template cannot
-work out itself: heading anchors, the table of contents, charts as PNG ``data:``
-URIs, checked link targets and the house style's colours, sizes and fonts.
+work out itself: heading anchors, the table of contents, each chart's geometry
+(the template draws it as inline SVG), checked link targets and the house style's colours, sizes and fonts.
 """
 from __future__ import annotations
 
 import base64
 import functools
 import re
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -27,16 +26,16 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     import jinja2
 
+    from .. import charts
+
 __all__ = ["render"]
 
 _TEMPLATE = "html/brief.html.j2"
 _LANG_TAG = {"en": "en", "zh": "zh-CN"}
 _PAGE = {"A4": "A4", "LETTER": "letter"}
 
-# Charts are drawn at print resolution and shown at their design width.
+# Charts are laid out for this width (in points, as the PDF's) and scale with the page.
 _CHART_WIDTH_IN = 6.3
-_CHART_DPI = 220
-_CSS_PX_PER_IN = 96
 
 _HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")   # fullmatch: "$" passes a final "\n"
 # Font names end up inside a CSS string; anything that could close it is refused.
@@ -112,15 +111,6 @@ class _TocNode:
     children: tuple["_TocNode", ...] = ()
 
 
-@dataclass(frozen=True)
-class _Chart:
-    """A chart ready for <img>: its data: URI and its size in CSS pixels."""
-
-    src: str
-    width: int
-    height: int
-
-
 def _context(brief: Brief, style: HouseStyle) -> dict[str, Any]:
     blocks = brief.blocks
     anchors = heading_anchors(blocks)
@@ -164,21 +154,15 @@ def _toc_tree(entries: list[TocEntry]) -> list[_TocNode]:
     return nodes
 
 
-def _chart(figure: Figure, style: HouseStyle) -> _Chart:
-    from ..charts import render_png   # matplotlib only when a brief has a chart
+def _chart(figure: Figure, style: HouseStyle) -> "charts.Layout | None":
+    """Where the chart's bars and labels go; None for a chart with no data (no picture)."""
+    from .. import charts
 
-    png = render_png(figure.chart, style, width_in=_CHART_WIDTH_IN, dpi=_CHART_DPI)
-    width_px, height_px = _png_size(png)
-    scale = _CSS_PX_PER_IN / _CHART_DPI
-    return _Chart(src="data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                  width=round(width_px * scale), height=round(height_px * scale))
-
-
-def _png_size(png: bytes) -> tuple[int, int]:
-    # The IHDR chunk always comes first: width and height sit at bytes 16-24.
-    if png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) >= 24:
-        return struct.unpack(">II", png[16:24])
-    return (round(_CHART_WIDTH_IN * _CHART_DPI), round(_CHART_WIDTH_IN * _CHART_DPI * 0.6))
+    if not figure.chart.bars:
+        return None
+    # The browser picks the font, so widths are estimated generously (charts.estimate_width).
+    return charts.layout(figure.chart, _CHART_WIDTH_IN * 72, style.body_size * 0.85,
+                         _colour(style.accent, DEFAULT_STYLE.accent), charts.estimate_width)
 
 
 def _logo(path: Path | None) -> str | None:

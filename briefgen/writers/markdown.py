@@ -3,7 +3,8 @@
 The file opens with a YAML metadata block (title, subtitle, date, lang, author,
 subject, keywords); headings are ATX headings with explicit ``{#id}`` anchors that
 the table of contents links to; tables are pipe tables with a ``Table:`` caption;
-charts are embedded as PNG ``data:`` URIs, so the file stands alone.
+a chart is its data as a pipe table under its caption (category, then each series, the
+figures as printed on the bars), so the file stands alone and the numbers can be copied.
 
 Every piece of text is escaped: characters with a meaning anywhere in Markdown are
 backslash-escaped, and what only means something at the start of a line (``-``,
@@ -11,7 +12,6 @@ backslash-escaped, and what only means something at the start of a line (``-``,
 """
 from __future__ import annotations
 
-import base64
 import re
 from itertools import groupby
 
@@ -158,7 +158,7 @@ def _heading(level: int, text: str, anchor: str | None) -> str:
     return " ".join(part for part in ("#" * min(max(level, 1), 6), words, attributes) if part)
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, *, caption_first: bool = False) -> str:
     columns = max([len(table.header), *(len(row) for row in table.rows)])
     if columns == 0:
         return _line(escape(table.caption))
@@ -177,24 +177,26 @@ def _table(table: Table) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     parts = ["\n".join(lines)]
     if clean(table.caption).strip():
-        parts.append(f"Table: {escape(table.caption).strip()}")
+        # pandoc takes the caption on either side; a figure's goes first, as its title.
+        parts.insert(0 if caption_first else 1, f"Table: {escape(table.caption).strip()}")
     if table.note:
         parts.append(_line(_inlines(table.note)))
     return "\n\n".join(p for p in parts if p)
 
 
 def _figure(figure: Figure, style: HouseStyle) -> str:
-    from ..charts import render_png   # matplotlib only when a brief has a chart
+    """The chart's data as a table, captioned with the figure's caption, its source as the note."""
+    from .. import charts
 
-    data = base64.b64encode(render_png(figure.chart, style)).decode("ascii")
-    caption = escape(figure.caption).strip(" ")
-    title = escape(figure.alt_text).replace('"', '\\"').strip(" ")
-    title_part = f' "{title}"' if title else ""
-    # An image alone in a paragraph is a figure in pandoc, its alt text the caption.
-    parts = [f"![{caption}](data:image/png;base64,{data}{title_part})"]
-    if figure.source:
-        parts.append(_line(_inlines(figure.source)))
-    return "\n\n".join(p for p in parts if p)
+    chart = figure.chart
+    if not chart.bars:
+        return "\n\n".join(p for p in (_line(escape(figure.caption)), _line(_inlines(figure.source))) if p)
+    names = charts.series_names(chart)
+    rows = tuple(((Text(bar.label),),) + tuple((Text(charts.value_label(chart, i, s)),) for s in range(len(names)))
+                 for i, bar in enumerate(chart.bars))
+    table = Table(figure.caption, ("",) + tuple(names), tuple(rows), (2.0,) + (1.0,) * len(names),
+                  figure.source)
+    return _table(table, caption_first=True)
 
 
 def _callout(callout: Callout) -> str:

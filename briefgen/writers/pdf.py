@@ -14,7 +14,6 @@ come from ``brief.meta.date``, so the same Brief gives the same bytes.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import io
@@ -780,51 +779,77 @@ def _para_style(ctx: _Context, markup: str, style, *, bold: bool = False):
     return para
 
 
-@functools.lru_cache(maxsize=32)
-def _chart_xobject(chart, style: HouseStyle, width_in: float) -> tuple[object, int, int]:
-    """The chart as a finished PDF image object, built once per process.
+@functools.lru_cache(maxsize=8)
+def _measurer(faces: _Faces, order: tuple[FontFile, ...]):
+    """Width of a chart label as the PDF sets it: each run in the face that has its glyphs."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    canvas.drawImage would decode, deflate and ASCII85-encode the bitmap on every
-    render (most of a brief's render time); the stream it makes never changes, so
-    it is made here once and registered with each new document."""
-    import zlib
+    def measure(text: str, size: float) -> float:
+        text = _clean(text, order)
+        return sum(stringWidth(run, faces.name(font), size) for font, run in split_runs(text, order))
 
-    from PIL import Image as PILImage
-    from reportlab.pdfbase.pdfdoc import PDFImageXObject
-
-    from ..charts import render_png
-
-    png = render_png(chart, style, width_in=width_in)
-    img = PILImage.open(io.BytesIO(png))
-    img = img.convert("RGB")          # charts are drawn on white: no alpha mask needed
-    xobj = PDFImageXObject("chart-" + hashlib.sha1(png).hexdigest()[:16])
-    xobj.width, xobj.height = img.size
-    xobj.bitsPerComponent = 8
-    xobj.colorSpace = "DeviceRGB"
-    xobj.streamContent = zlib.compress(img.tobytes(), 6)
-    xobj._filters = ("FlateDecode",)
-    xobj.mask = None
-    return xobj, img.width, img.height
+    return measure
 
 
-def _png_size(chart, style: HouseStyle, width_in: float) -> tuple[int, int]:
-    """Pixel width and height of the chart's PNG, read from its header (IHDR)."""
-    from ..charts import render_png
+def _chart_drawing(ctx: _Context, block: Figure):
+    """The chart as a reportlab Drawing: vector bars and rules, text in the brief's embedded faces.
 
-    png = render_png(chart, style, width_in=width_in)
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    The geometry is :func:`briefgen.charts.layout`'s (y down from the top); reportlab's
+    y goes up, so every y is flipped here and nowhere else."""
+    from reportlab.graphics.shapes import Line, Rect, String
+    from reportlab.lib.colors import HexColor
+
+    from .. import charts
+
+    measure = _measurer(ctx.faces, ctx.order)
+    geo = charts.layout(block.chart, round(ctx.frame_width, 3), ctx.style.body_size * 0.85,
+                        ctx.style.accent, measure)
+    top = geo.height
+    drawing = _drawing_class()(geo.width, geo.height, ctx.faces.name(ctx.order[0]))
+    if ctx.measure:
+        return drawing              # counting pages needs only the size
+    def line(rule) -> None:
+        drawing.add(Line(rule.x1, top - rule.y1, rule.x2, top - rule.y2,
+                         strokeColor=HexColor(rule.colour), strokeWidth=rule.width))
+
+    for rule in geo.grid:
+        line(rule)
+    for box in geo.boxes:
+        drawing.add(Rect(box.x, top - box.y - box.h, box.w, box.h, fillColor=HexColor(box.fill),
+                         strokeColor=None, strokeWidth=0))
+    for rule in geo.rules:
+        line(rule)
+    for label in geo.labels:
+        text = _clean(label.text, ctx.order)
+        runs = list(split_runs(text, ctx.order))
+        width = measure(text, label.size)
+        x = label.x - {"start": 0.0, "middle": width / 2, "end": width}[label.anchor]
+        colour = HexColor(label.colour)
+        for font, run in runs:
+            # One String per font run, so a Chinese name in an English chart gets the CJK face.
+            name = ctx.faces.name(font, italic=label.italic)
+            drawing.add(String(x, top - label.y, run, fontName=name, fontSize=label.size,
+                               fillColor=colour))
+            x += _measurer(ctx.faces, (font,))(run, label.size)
+    return drawing
 
 
 @functools.lru_cache(maxsize=1)
-def _image_class():
+def _drawing_class():
+    from reportlab.graphics.shapes import Drawing
     from reportlab.platypus import Flowable
 
-    class ChartImage(Flowable):
-        """A prebuilt image XObject drawn at a fixed size."""
+    class ChartDrawing(Flowable):
+        """A chart Drawing as a flowable that draws nothing while the pages are only being counted."""
 
-        def __init__(self, xobj, width: float, height: float, alt_text: str = ""):
+        def __init__(self, width: float, height: float, font: str):
             super().__init__()
-            self.xobj, self.width, self.height, self.alt_text = xobj, width, height, alt_text
+            self.width, self.height = width, height
+            # Without an initial font the renderer selects Helvetica, which is never embedded.
+            self.drawing = Drawing(width, height, initialFontName=font)
+
+        def add(self, shape) -> None:
+            self.drawing.add(shape)
 
         def wrap(self, avail_width, avail_height):
             return self.width, self.height
@@ -834,41 +859,17 @@ def _image_class():
                 super().drawOn(canv, x, y, _sW)
 
         def draw(self):
-            # What canvas.drawImage does after it has built its XObject.
-            canv = self.canv
-            if _measuring(canv):
-                return
-            doc = canv._doc
-            name = self.xobj.name
-            reg = doc.getXObjectName(name)
-            if doc.idToObject.get(reg) is None:
-                # A document marks the objects it registers, so each gets its own shallow
-                # copy; the cached template and its compressed stream stay untouched.
-                xobj = copy.copy(self.xobj)
-                canv._setXObjects(xobj)
-                doc.Reference(xobj, reg)
-                doc.addForm(name, xobj)
-            canv.saveState()
-            canv.scale(self.width, self.height)
-            canv._code.append(f"/{reg} Do")
-            canv.restoreState()
-            canv._formsinuse.append(name)
+            if not _measuring(self.canv):
+                self.drawing.drawOn(self.canv, 0, 0)
 
-    return ChartImage
+    return ChartDrawing
 
 
 def _figure(ctx: _Context, block: Figure) -> list:
     body = ctx.style.body_size
     parts: list = []
     if block.chart.bars:            # a chart with no data is no chart: keep caption and source
-        width_in = round(ctx.frame_width / 72, 3)
-        if ctx.measure:
-            # Counting pages needs only the image's size, not its compressed stream.
-            xobj, (w_px, h_px) = None, _png_size(block.chart, ctx.style, width_in)
-        else:
-            xobj, w_px, h_px = _chart_xobject(block.chart, ctx.style, width_in)
-        width = ctx.frame_width
-        parts.append(_image_class()(xobj, width, width * h_px / w_px, block.alt_text))
+        parts.append(_chart_drawing(ctx, block))
     if block.caption:
         parts.append(_para(ctx, ctx.runs(block.caption, bold=True), "figure_caption", bold=True))
     if block.source:
