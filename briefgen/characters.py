@@ -39,11 +39,13 @@ def check(text: str, limit: int | None = None) -> None:
 
     A forbidden character is named with its position; a text longer than
     ``limit`` characters is refused with the limit stated."""
-    bad = FORBIDDEN.search(text)
-    if bad:
-        what = next(w for rx, w in _WHAT if rx.match(bad.group()))
-        raise ValueError(f"contains {what} U+{ord(bad.group()):04X} at position {bad.start() + 1}; "
-                         "remove it")
+    if FORBIDDEN.search(text):
+        # The first character of the first kind found, kinds in the order above.
+        for rx, what in _WHAT:
+            bad = rx.search(text)
+            if bad:
+                raise ValueError(f"contains {what} U+{ord(bad.group()):04X} at position {bad.start() + 1}; "
+                                 "remove it")
     if limit is not None and len(text) > limit:
         raise ValueError(f"is {len(text):,} characters long; the limit is {limit:,}, so shorten it")
 
