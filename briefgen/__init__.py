@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Sequence, overload
 
 from .errors import BriefgenError, ContentError, UsageError
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec
@@ -36,9 +36,16 @@ if TYPE_CHECKING:
 
 __all__ = ["make", "make_all", "batch", "BatchReport", "BriefSpec", "load_library", "Library", "compose", "render", "Brief",
            "HouseStyle", "load_style", "BriefgenError", "ContentError", "UsageError", "FORMATS",
-           "AUDIENCES", "LENGTHS", "LANGS", "__version__"]
+           "AUDIENCES", "LENGTHS", "LANGS", "Audience", "Length", "Lang", "Format", "__version__"]
 
 FORMATS = ("pdf", "docx", "md", "html")
+
+# The choices as types, so a type checker catches ``audience="goverment"`` before a run
+# does (tests/test_api.py keeps them equal to the tuples the code checks at run time).
+Audience = Literal["government", "industry", "education", "research"]
+Length = Literal["short", "standard", "full"]
+Lang = Literal["en", "zh"]
+Format = Literal["pdf", "docx", "md", "html"]
 
 
 def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = ()) -> "Library":
@@ -84,14 +91,37 @@ def load_style(config: str | Path | None = None, **overrides: Any) -> "HouseStyl
     return _load_style(config, **overrides)
 
 
-def make(region: str, *, benchmark: str | None = None, audience: str = "government",
-         length: str = "standard", lang: str = "en", format: str = "pdf",
+@overload
+def make(region: str, *, benchmark: str | None = None, audience: Audience = "government",
+         length: Length = "standard", lang: Lang = "en", format: Format = "pdf",
+         output: None = None, content: str | Path | None = None,
+         overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
+         style: "HouseStyle | None" = None, as_of: date | None = None) -> bytes: ...
+
+
+@overload
+def make(region: str, *, benchmark: str | None = None, audience: Audience = "government",
+         length: Length = "standard", lang: Lang = "en", format: Format = "pdf",
+         output: str | Path, content: str | Path | None = None,
+         overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
+         style: "HouseStyle | None" = None, as_of: date | None = None) -> Path: ...
+
+
+def make(region: str, *, benchmark: str | None = None, audience: Audience = "government",
+         length: Length = "standard", lang: Lang = "en", format: Format = "pdf",
          output: str | Path | None = None, content: str | Path | None = None,
          overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
          style: "HouseStyle | None" = None, as_of: date | None = None) -> bytes | Path:
     """Make one brief.  Returns its bytes, or writes ``output`` (a file path) and returns the path.
 
     ``region`` and ``benchmark`` accept ids, English or Chinese names, in any case."""
+    if output is not None and format in FORMATS:
+        from .writers import extension
+
+        if Path(output).suffix.lower() != extension(format):
+            raise UsageError(f"output {str(output)!r} ends in {Path(output).suffix or 'no extension'}, but "
+                             f"format '{format}' writes {extension(format)}; name the file "
+                             f"{Path(output).stem}{extension(format)} or pass the matching format")
     files = make_all(region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      formats=(format,), content=content, overlays=overlays, templates=templates,
                      style=style, as_of=as_of)
@@ -103,8 +133,8 @@ def make(region: str, *, benchmark: str | None = None, audience: str = "governme
     return write_atomic(Path(output), data)
 
 
-def make_all(region: str, *, benchmark: str | None = None, audience: str = "government",
-             length: str = "standard", lang: str = "en", formats: Sequence[str] = ("pdf",),
+def make_all(region: str, *, benchmark: str | None = None, audience: Audience = "government",
+             length: Length = "standard", lang: Lang = "en", formats: Sequence[Format] | Format = ("pdf",),
              content: str | Path | None = None, overlays: Sequence[str | Path] = (),
              templates: str | Path | None = None, style: "HouseStyle | None" = None,
              as_of: date | None = None, edition: date | None = None,
@@ -113,6 +143,8 @@ def make_all(region: str, *, benchmark: str | None = None, audience: str = "gove
     """Compose one brief once and render it in each of ``formats``: {format: bytes}.
 
     ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses."""
+    if isinstance(formats, str):
+        formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)} or all")

@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from . import characters
 from .document import Chart
 
 #: What a bar with no data says, per language, when the brief gives no label of its own.
@@ -88,12 +89,14 @@ class Layout:
 
 # --------------------------------------------------------------------------- text
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Besides what the character policy refuses (briefgen/characters.py), line breaks, tabs
+# and U+FEFF go: a chart label is one line, and they would print as empty boxes.
+_ONE_LINE = re.compile("[\t\n\r\u2028\u2029\ufeff]")
 
 
 def clean(text: str) -> str:
     """Chart text without control characters (they would print as empty boxes)."""
-    return _CONTROL.sub("", text)
+    return _ONE_LINE.sub("", characters.strip(text))
 
 
 def value_label(chart: Chart, bar_index: int, series_index: int) -> str:

@@ -39,7 +39,7 @@ class _Choice(click.Choice):
     def convert(self, value, param, ctx):
         if value in self.choices:
             return value
-        from .library.loader import suggest
+        from .names import did_you_mean as suggest
 
         flag = f"{max(param.opts, key=len)}: " if isinstance(param, click.Option) else ""
         raise UsageError(f"{flag}unknown {self.what} '{value}'{suggest(str(value), self.choices)} "
@@ -213,7 +213,7 @@ def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
     lib = load_library(content, overlays)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
-        from .library.loader import suggest
+        from .names import did_you_mean as suggest
         raise UsageError(f"unknown theme '{theme}'{suggest(theme, lib.themes)} (briefgen list themes shows all)")
     if fmt == "xlsx":
         if not output and sys.stdout.isatty():
@@ -366,6 +366,13 @@ def _on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def _printable(message: str) -> str:
+    """A message safe for a terminal: a content value's escape sequences are shown, not obeyed."""
+    from .characters import FORBIDDEN
+
+    return FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and an exit status."""
     import os
@@ -387,7 +394,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("briefgen: interrupted; no partial files were left", err=True)
         sys.exit(130)
     except BriefgenError as e:
-        click.echo(f"briefgen: {e}", err=True)
+        click.echo(f"briefgen: {_printable(str(e))}", err=True)
         sys.exit(e.exit_code)
     except BrokenPipeError:
         sys.exit(0)

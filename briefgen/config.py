@@ -15,22 +15,21 @@ Unknown keys and missing files are errors that name the key and the fix.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 from .errors import UsageError
-from .style import DEFAULT_STYLE, HouseStyle
+from .style import _FIELDS, _PATH_KEYS, DEFAULT_STYLE, HouseStyle, _problem
 from .tomlfile import read_toml
 
 CONFIG_NAME = "briefgen.toml"
-_PATH_KEYS = {"logo", "font_latin", "font_cjk", "reference_docx"}
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
     """The house style: defaults, then the config file, then explicit overrides (CLI options).
 
-    Without ``config``, ``./briefgen.toml`` is read if it exists."""
+    Without ``config``, ``./briefgen.toml`` is read if it exists.  Overrides (the
+    CLI's options, or keyword arguments from Python) are checked by the same
+    rules as the file, and every problem is reported at once."""
     values: dict = {}
     source: Path | None = None
     if config is not None:
@@ -42,7 +41,16 @@ def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
         source = Path(CONFIG_NAME)
         values = _read(source)
     from_file = set(values)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    given = {k: v for k, v in overrides.items() if v is not None}
+    problems: list[str] = []
+    for key, value in given.items():
+        message = _problem(key, value)
+        if message:
+            problems.append(f"{key}={value!r}: {message}")
+        given[key] = str(value) if key in _PATH_KEYS else value
+    if problems:
+        raise UsageError("; ".join(problems))
+    values.update(given)
     if "accent" in values and "accent_light" not in values:
         values["accent_light"] = None     # HouseStyle derives it from the new accent
     for key in _PATH_KEYS & values.keys():
@@ -59,25 +67,17 @@ def load_style(config: str | Path | None = None, **overrides) -> HouseStyle:
 
 
 def _read(path: Path) -> dict:
-    import difflib
-
     data = read_toml(path, "the house style")
-    fields = {f.name: f for f in dataclasses.fields(HouseStyle)}
+    problems = []
     out: dict = {}
     for key, value in data.items():
-        if key not in fields:
-            close = difflib.get_close_matches(key, fields, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(fields)}"
-            raise UsageError(f"{path}: unknown key '{key}'{hint}")
-        if key in _PATH_KEYS:
-            value = str((path.parent / str(value)).expanduser())
-        elif key in ("accent", "accent_light") and not (isinstance(value, str) and _COLOUR.match(value)):
-            raise UsageError(f"{path}: {key} = {value!r} is not a colour; write it as \"#1F4E79\"")
-        elif key == "paper" and value not in ("A4", "Letter"):
-            raise UsageError(f"{path}: paper = {value!r}; choose \"A4\" or \"Letter\"")
-        elif key == "body_size" and not (isinstance(value, (int, float)) and 7 <= value <= 16):
-            raise UsageError(f"{path}: body_size = {value!r}; give a size in points between 7 and 16")
-        elif key not in ("body_size",) and not isinstance(value, str):
-            raise UsageError(f"{path}: {key} must be text in quotes")
-        out[key] = value
+        message = _problem(key, value)
+        if message:
+            shown = f"{key} = {value!r}" if key in _FIELDS else f"unknown key '{key}'"
+            problems.append(f"{path}: {shown}: {message}" if key in _FIELDS
+                            else f"{path}: {shown}{message[len('unknown key'):]}")
+            continue
+        out[key] = str((path.parent / value).expanduser()) if key in _PATH_KEYS else value
+    if problems:
+        raise UsageError("\n".join(problems))
     return out

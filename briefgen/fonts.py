@@ -98,6 +98,7 @@ def font_set(latin: str | None = None, cjk: str | None = None) -> FontSet:
     """Resolve the font chain once per process (the answer cannot change)."""
     if latin:
         regular = FontFile(_checked(latin))
+        _require_glyphs(regular, latin, "font_latin", _LATIN_SAMPLE, "Latin letters and digits")
         bold = italic = bold_italic = regular
     else:
         regular = FontFile(_reportlab_font("Vera.ttf"))
@@ -105,7 +106,38 @@ def font_set(latin: str | None = None, cjk: str | None = None) -> FontSet:
         italic = FontFile(_reportlab_font("VeraIt.ttf"))
         bold_italic = FontFile(_reportlab_font("VeraBI.ttf"))
     cjk_file = FontFile(_checked(cjk)) if cjk else FontFile(find_cjk_font())
+    if cjk:
+        _require_glyphs(cjk_file, cjk, "font_cjk", _cjk_sample(), "the common Chinese characters (GB2312 level 1)")
     return FontSet(regular, bold, italic, bold_italic, cjk_file)
+
+
+_LATIN_SAMPLE = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,%()"))
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_sample() -> frozenset[int]:
+    """GB2312 level 1: the 3,755 most common Chinese characters, which any Chinese font has."""
+    chars = set()
+    for row in range(0xB0, 0xD8):
+        for col in range(0xA1, 0xFF):
+            try:
+                chars.add(ord(bytes((row, col)).decode("gb2312")))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _require_glyphs(font: FontFile, shown: str, key: str, needed: frozenset[int], what: str) -> None:
+    """Refuse a configured font that lacks what it is set for: the PDF would print '?' for it."""
+    try:
+        have = coverage(font)
+    except Exception:   # fontTools raises many kinds on a file that is not a font
+        raise BriefgenError(f"{key} {shown}: not a readable TrueType font; choose another file") from None
+    missing = len(needed - have)
+    if missing > len(needed) // 100:
+        raise BriefgenError(f"{key} {shown}: the font lacks {missing:,} of {len(needed):,} of {what}, so the "
+                            f"PDF would print them as '?'; choose a font that has them, or remove {key} to "
+                            "use the bundled one")
 
 
 def _checked(path: str) -> Path:

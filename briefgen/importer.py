@@ -21,7 +21,8 @@ import yaml
 from .errors import BriefgenError, UsageError
 from .library import Library
 from .columns import Mapping, map_columns, parse_map, read_mapping_file
-from .library.loader import INDICATOR_COLUMNS, ID_RE, Checker, Problems
+from .library.loader import INDICATOR_COLUMNS, Checker, Problems
+from .names import is_id
 from .sheets import Cell, Sheet
 
 #: Source words as Chinese sources print them, for the qualifier column.
@@ -128,11 +129,11 @@ def _check_region(region: RegionInfo, library: Library) -> bool:
             region.id = library.region(region.id).id
         except UsageError:
             pass
-    if not ID_RE.match(region.id):
+    if not is_id(region.id):
         raise UsageError(f"--region '{region.id}' is not a valid id; use lower-case letters, digits and "
                          "'-' (e.g. 'example-city')")
     if region.parent and region.parent not in library.regions:
-        from .library.loader import suggest
+        from .names import did_you_mean as suggest
         raise UsageError(f"--parent '{region.parent}': no such region{suggest(region.parent, library.regions)}")
     new = region.id not in library.regions
     if new and not (region.name_zh or region.name_en):

@@ -41,6 +41,21 @@ def _clip(s: str, limit: int = MAX_CELL) -> str:
     return "".join(out)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text that starts like a formula gets a leading
+    apostrophe (the spreadsheets' own mark for "this is text").  Plain numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
 def write_listing(lib: Library, kind: str, region: str | None, theme: str | None, fmt: str,
                   out: TextIO, bom: bool = False) -> None:
     """``kind`` records as a table, CSV or JSON.  ``bom`` starts CSV with a byte-order mark, so
@@ -56,7 +71,7 @@ def write_listing(lib: Library, kind: str, region: str | None, theme: str | None
         columns = list(rows[0]) if rows else ["id"]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _inert(v) for k, v in row.items()} for row in rows)
         return
     columns = TABLE_COLUMNS[kind]
     cells = [[_clip(str(r.get(c) if r.get(c) is not None else "")) for c in columns] for r in rows]

@@ -22,7 +22,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise BriefgenError(f"cannot create folder {folder}: {e.strerror}; choose another -o") from None
-    if path.is_dir():
+    if _is_dir(path):
         raise BriefgenError(f"cannot write {path}: it is a folder; give a file name or a different folder")
     # The name is chosen before the file exists, so a Ctrl-C landing anywhere
     # (even between the file's creation and the return of the call that made it)
@@ -52,6 +52,13 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError as e:      # ENAMETOOLONG, ELOOP ...: the name itself cannot be used
+        raise UsageError(f"cannot use {str(path)[:80]!r}...: {e.strerror}; choose a shorter or simpler -o") from None
+
+
 def inside(folder: Path, name: str) -> Path:
     """``folder/name``, refusing any name that would leave the folder."""
     target = (folder / name).resolve()
@@ -68,7 +75,7 @@ def plan_outputs(output: str | None, stems_and_exts: list[tuple[str, str]]) -> l
         folder = Path("out")
     else:
         out = Path(output)
-        is_folder = out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix
+        is_folder = _is_dir(out) or output.endswith(("/", os.sep)) or not out.suffix
         if not is_folder:
             if len(stems_and_exts) != 1:
                 raise UsageError(f"-o {output} names one file, but {len(stems_and_exts)} files are asked "

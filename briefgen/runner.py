@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 import re
 import signal
 import sys
@@ -30,14 +31,14 @@ import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import __version__
+from . import __version__, clock
 from .errors import BriefgenError, UsageError
 from .library import Library, flat_record, load_library
-from .library.loader import suggest
+from .names import did_you_mean as suggest
 from .output import TEMP_PREFIX, inside, write_atomic
 from .paths import data_dir
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
@@ -55,6 +56,8 @@ __all__ = ["run_batch", "load_plan", "merge_manifests", "parse_shard", "Plan", "
 FORMATS = ("pdf", "docx", "md", "html")
 MANIFEST = "manifest.json"
 LOCK_NAME = ".briefgen.lock"
+#: A temporary file this old is a crashed run's, not one being written (a brief takes seconds).
+STALE_TEMP_SECONDS = 600
 MANIFEST_VERSION = 1
 
 #: Plan keys: the plural and its singular spelling, what it may hold, and the default.
@@ -67,7 +70,8 @@ _LIST_KEYS: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
 }
 _TABLE_KEYS = [*_LIST_KEYS, *(v[0] for v in _LIST_KEYS.values()), "benchmark"]
 _TOP_KEYS = ["edition", "briefs"]
-_EDITION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
+# fullmatch: "$" would let "e\n" through, a folder with a newline in its name.
+_EDITION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 
 
 # ============================================================================ the plan
@@ -118,7 +122,7 @@ def load_plan(plan: str | Path | Mapping[str, Any], library: Library, *,
                             "'edition' and [[briefs]] tables")
     edition = data.get("edition")
     if edition is not None:
-        if not isinstance(edition, str) or not _EDITION.match(edition):
+        if not isinstance(edition, str) or not _EDITION.fullmatch(edition):
             problems.append(f"edition = {edition!r}: write it as text such as \"2026-11\" "
                             "(letters, digits, '.', '-', '_'; it names a folder)")
             edition = None
@@ -354,11 +358,7 @@ def _sha256(path: Path) -> str | None:
 
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.now(timezone.utc)
-    if epoch:
-        with contextlib.suppress(ValueError, OverflowError):
-            when = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    when = clock.now()
     return when.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -373,8 +373,13 @@ def folder_lock(folder: Path):
     """An exclusive lock on ``folder`` for the manifest's read-modify-write (other batches wait)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fh = open(folder / LOCK_NAME, "a+b")
+        # Never through a link: the lock file is created and written where it stands.
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fh = os.fdopen(fd, "a+b")
     except OSError as e:
+        if (folder / LOCK_NAME).is_symlink():
+            raise BriefgenError(f"{folder / LOCK_NAME} is a symbolic link; briefgen does not follow it. "
+                                "Remove the link and run again") from None
         raise BriefgenError(f"cannot use the output folder {folder}: {e.strerror}; choose another -o") from None
     with fh:
         if fcntl is not None:
@@ -386,9 +391,16 @@ def folder_lock(folder: Path):
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+#: A manifest of 100 000 briefs is about 40 MB.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
 def read_manifest(path: Path, *, strict: bool = False) -> dict[str, Any] | None:
     """A manifest's contents; None (or UsageError when ``strict``) if missing or unreadable."""
     try:
+        # A FIFO would hang and /dev/zero would fill memory: only an ordinary file of sane size is read.
+        if path.exists() and (not path.is_file() or path.stat().st_size > MAX_MANIFEST_BYTES):
+            raise ValueError(f"not an ordinary file of at most {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB")
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("files", []), list):
             raise ValueError("not a briefgen manifest")
@@ -526,8 +538,26 @@ def _init_worker(content, overlays, templates, style) -> None:
     # workers finish the brief in hand instead of dying mid-render.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    _exit_when_orphaned(os.getppid())
     global _worker
     _worker = Builder(content, overlays, templates, style)
+
+
+def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
+    """End this worker soon after the batch process is gone (kill -9, the OOM killer).
+
+    Its workers would otherwise run on, re-parented, holding stdout open, so
+    ``briefgen batch ... | cat`` or a CI step never ends.  A re-parented process
+    sees another parent id; a thread that checks costs nothing measurable."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="briefgen-orphan-watch", daemon=True).start()
 
 
 def _work(spec: BriefSpec, formats: tuple[str, ...]) -> dict[str, Any]:
@@ -676,7 +706,6 @@ class _Run:
             on_disk = self._on_disk()
             for fmt in job.formats:
                 name, data = result["files"][fmt]
-                path = inside(self.folder, name)
                 key = self.file_key(job.key, fmt)
                 other = self.claimed.get(name)
                 if other is not None and other != key:
@@ -684,6 +713,11 @@ class _Run:
                                                       f"{other}; remove one of them from the plan"))
                     continue
                 self.claimed[name] = key
+                try:
+                    path = _brief_path(self.folder, name)
+                except BriefgenError as e:
+                    self.report.failed.append(Failure(job.spec, (fmt,), str(e)))
+                    continue
                 sha = hashlib.sha256(data).hexdigest()
                 if not self.force and _sha256(path) == sha:
                     self.report.unchanged.append(path)
@@ -691,7 +725,11 @@ class _Run:
                     stamp = old.get("written") if old.get("sha256") == sha else None
                     self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), stamp or _now())
                     continue
-                write_atomic(path, data)
+                try:
+                    write_atomic(path, data)
+                except BriefgenError as e:   # a full disk, say: this file fails, the batch goes on
+                    self.report.failed.append(Failure(job.spec, (fmt,), str(e)))
+                    continue
                 written_now.append(path)
                 self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), _now())
                 self._remove_stale(on_disk.get(key), name)
@@ -739,11 +777,27 @@ class _Run:
     def finish(self) -> None:
         with folder_lock(self.folder):
             for tmp in self.folder.glob(TEMP_PREFIX + "*"):
-                # Under the lock no batch is mid-write, so any temp file is a crashed run's.
+                # Under the lock no batch is mid-write, but a `make` into the same folder may
+                # be: only a temp file left long enough to be a crashed run's is removed.
                 with contextlib.suppress(OSError):
-                    tmp.unlink()
+                    if time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                        tmp.unlink()
             self._save(self._on_disk(), prune=True)
         self.progress.clear()
+
+
+def _brief_path(folder: Path, name: str) -> Path:
+    """Where a brief goes in the edition folder; a file there that is a link is not written through."""
+    path = inside(folder, name)
+    if path.is_symlink():
+        raise BriefgenError(f"{path} is a symbolic link; briefgen does not write through it. "
+                            "Remove the link and run again")
+    return path
+
+
+def max_jobs() -> int:
+    """The most workers a batch may ask for: four per core (at least four)."""
+    return max(4, 4 * (os.cpu_count() or 1))
 
 
 def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", *, jobs: int | None = None,
@@ -765,6 +819,9 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
         raise UsageError(f"templates folder not found: {templates}")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs}: give 1 or more")
+    if jobs is not None and jobs > max_jobs():
+        raise UsageError(f"--jobs {jobs}: give at most {max_jobs()} (four per processor core here); each "
+                         "worker holds a library and fonts in memory, and more only compete for the cores")
     shard_kn = parse_shard(shard)
     lib = load_library(content_s, overlays_s)
     the_plan = load_plan(plan, lib, as_of=as_of)
@@ -841,30 +898,57 @@ def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templa
 
 def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, overlays, templates,
               style) -> None:
+    """Build ``todo`` in a pool of worker processes; a pool that loses a worker is replaced.
+
+    When a worker dies (the OOM killer, a crash in a C library) every brief then in
+    the pool fails with it, guilty or not.  Each of those is built again alone, in
+    a pool of its own: one that kills its worker there too is reported as failed,
+    the others are built, and the rest of the queue goes on in a fresh pool."""
+    initargs = (content, overlays, templates, style)
     queue = list(reversed(todo))
+    idle_rounds = 0
+    while queue and not stop.requested:
+        queue, lost, built = _pool_round(queue, run, stop, workers, initargs)
+        for job, reason in lost:
+            if stop.requested:
+                run.report.not_built += 1
+                continue
+            _, again, _ = _pool_round([job], run, stop, 1, initargs)
+            if again:
+                run.commit(job, {"ok": False, "reason": f"{reason}; it died again when this brief was "
+                                                        "built alone"})
+        # Pools that die without building anything (workers that cannot even start) are not
+        # replaced for ever: after three, the rest is reported as not built.
+        idle_rounds = idle_rounds + 1 if lost and not built else 0
+        if idle_rounds >= 3:
+            for job in reversed(queue):
+                run.commit(job, {"ok": False, "reason": "not built: worker processes keep dying as they start"})
+            queue = []
+
+
+def _pool_round(queue: list[Job], run: _Run, stop: _Stop, workers: int,
+                initargs: tuple) -> tuple[list[Job], list[tuple[Job, str]], int]:
+    """One pool's life: (jobs still to build, jobs lost with a dying worker and why, jobs built)."""
     pending: dict[Future, Job] = {}
-    broken: str | None = None
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(content, overlays, templates, style)) as pool:
+    lost: list[tuple[Job, str]] = []
+    built = 0
+    broken = False
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
         while queue or pending:
             # Keep only a little work queued, so stopping has little to cancel.
-            while queue and not stop.requested and broken is None and len(pending) < 2 * workers:
+            while queue and not stop.requested and not broken and len(pending) < 2 * workers:
                 job = queue.pop()
                 try:
                     pending[pool.submit(_work, job.spec, job.formats)] = job
-                except BrokenProcessPool as e:
+                except BrokenProcessPool:
                     queue.append(job)
-                    broken = f"a worker process died ({e})"
+                    broken = True
             if stop.requested and not run.report.interrupted:
                 cancelled = [f for f in pending if f.cancel()]
                 for fut in cancelled:
                     pending.pop(fut)
                 run.report.interrupted = True
                 run.report.not_built += len(queue) + len(cancelled)
-                queue.clear()
-            if broken is not None and queue:
-                for job in reversed(queue):
-                    run.commit(job, {"ok": False, "reason": f"not built: {broken}"})
                 queue.clear()
             if not pending:
                 break
@@ -877,8 +961,11 @@ def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, ov
                     if stop.requested:  # killed along with us (SIGTERM to the process group)
                         run.report.not_built += 1
                         continue
-                    broken = f"a worker process died ({e})"
-                    result = {"ok": False, "reason": broken}
+                    broken = True
+                    lost.append((job, f"a worker process died ({e})"))
+                    continue
                 except Exception as e:
                     result = {"ok": False, "reason": f"internal error: {type(e).__name__}: {e}"}
                 run.commit(job, result)
+                built += 1
+    return queue, lost, built

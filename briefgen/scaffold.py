@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import UsageError
-from .library.loader import ID_RE, INDICATOR_COLUMNS, PLACEHOLDER
+from .library.loader import INDICATOR_COLUMNS, PLACEHOLDER
+from .names import is_id
 
 
 def fill(what: str) -> str:
@@ -106,7 +107,7 @@ def skeleton(rid: str, parent: str | None = None) -> dict[str, str]:
 
 def new_region(rid: str, folder: str | Path | None = None, parent: str | None = None) -> Path:
     """Write the skeleton for ``rid`` into ``folder`` (default ./<rid>/); refuses to overwrite."""
-    if not ID_RE.match(rid):
+    if not is_id(rid):
         raise UsageError(f"'{rid}' is not a region id; use lower-case letters, digits and '-' "
                          "(e.g. xuzhou; the Chinese name goes in the file)")
     folder = Path(folder or rid)

@@ -6,11 +6,11 @@ is the same brief.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 
+from . import clock
 from .errors import UsageError
 
 AUDIENCES = ("government", "industry", "education", "research")
@@ -23,14 +23,8 @@ PAGE_BUDGET = {"short": 2, "standard": 4, "full": 12}
 
 
 def edition_date() -> date:
-    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970")
-    return date.today()
+    """Today, or the date SOURCE_DATE_EPOCH names (reproducible builds; see clock.py)."""
+    return clock.today()
 
 
 @dataclass(frozen=True)
@@ -85,4 +79,7 @@ class BriefSpec:
         if self.as_of:
             parts.append(f"as-of-{self.as_of.isoformat()}")
         stem = "_".join(parts)
-        return re.sub(r"[^a-z0-9_.-]", "-", stem.lower())[:120]
+        # Never cut: a cut name loses its language or date, and two briefs collide.  Ids are
+        # at most 64 ASCII characters (names.MAX_ID), so a stem stays under 190 of the 255
+        # bytes a file name may have.
+        return re.sub(r"[^a-z0-9_.-]", "-", stem.lower())

@@ -6,8 +6,14 @@ nowhere else, so the PDF and the Word file of one brief look alike.
 """
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import characters
+from .errors import UsageError
+from .names import did_you_mean
 
 _DEFAULT_ACCENT = "#1F4E79"
 _DEFAULT_LIGHT = "#E8EEF5"      # chosen by eye for the default accent
@@ -56,6 +62,7 @@ class HouseStyle:
             # red rule: the fill defaults to a pale tint of whatever the accent is.
             light = _DEFAULT_LIGHT if self.accent.upper() == _DEFAULT_ACCENT else _tint(self.accent)
             object.__setattr__(self, "accent_light", light)
+        check_style(self)    # the one set of rules, shared with briefgen.toml
 
     def organisation_for(self, lang: str) -> str:
         return (self.organisation_zh or self.organisation) if lang == "zh" else self.organisation
@@ -77,6 +84,80 @@ class HouseStyle:
     @property
     def small_size(self) -> float:
         return round(self.body_size * 0.82, 1)
+
+
+_PATH_KEYS = {"logo", "font_latin", "font_cjk", "reference_docx"}
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")    # fullmatch: "$" passes a final "\n"
+_FIELDS = {f.name for f in dataclasses.fields(HouseStyle)}
+#: Word is told a font by name; a name longer than this is not a font.
+_MAX_FONT_NAME = 100
+
+
+def _problem(key: str, value: object) -> str | None:
+    """What is wrong with one house-style value, or None: the one rule for file and overrides."""
+    if key not in _FIELDS:
+        return f"unknown key{did_you_mean(key, _FIELDS) or '; known keys: ' + ', '.join(sorted(_FIELDS))}"
+    if key == "body_size":
+        if isinstance(value, bool) or not (isinstance(value, (int, float)) and 7 <= value <= 16):
+            return "give a size in points between 7 and 16"
+        return None
+    if key in _PATH_KEYS and isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, str):
+        return "must be text in quotes"
+    try:
+        characters.check(value, characters.NAME_CHARS if key not in _PATH_KEYS else 4096)
+    except ValueError as e:
+        return str(e)
+    if key in ("accent", "accent_light") and not _COLOUR.fullmatch(value):
+        return 'not a colour; write it as "#1F4E79"'
+    if key == "paper" and value not in ("A4", "Letter"):
+        return 'choose "A4" or "Letter"'
+    if key in ("word_font_latin", "word_font_east_asia") and not (
+            value.strip() and len(value) <= _MAX_FONT_NAME and '"' not in value):
+        return f"give a font name (at most {_MAX_FONT_NAME} characters, no quotation marks)"
+    if key in _PATH_KEYS and '"' in value:
+        return "a file name may not contain quotation marks; rename the file"
+    if key == "logo" and Path(value).is_file():
+        return _logo_problem(Path(value))
+    return None
+
+
+#: Largest logo image, in pixels: a logo is drawn about 1 cm high.
+_MAX_LOGO_PIXELS = 4096 * 4096
+
+
+def _logo_problem(path: Path) -> str | None:
+    """The one logo check for every writer: a whole PNG or JPEG that PDF, Word and browsers all show."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            if im.format not in ("PNG", "JPEG"):
+                return f"is a {im.format} image; save it as PNG or JPEG"
+            if im.width * im.height > _MAX_LOGO_PIXELS:
+                return f"is {im.width}x{im.height} pixels; a logo needs a few hundred, so scale it down"
+            if im.mode == "CMYK":
+                return "is a CMYK JPEG, which Word and some browsers cannot show; save it as RGB"
+            im.load()               # reads every byte: a truncated file fails here, not mid-render
+    except Exception:  # PIL's errors vary by format and damage: the user needs only the gist
+        return "is not a whole, readable PNG or JPEG image; save it again as PNG or JPEG"
+    return None
+
+
+def check_style(style: HouseStyle) -> None:
+    """Raise UsageError listing every value of ``style`` the rules above refuse.
+
+    HouseStyle calls this itself, so a style built in Python (``HouseStyle(accent="red")``)
+    is refused with the same words as briefgen.toml, before any writer sees it."""
+    problems = [f"{f.name}={getattr(style, f.name)!r}: {message}" for f in dataclasses.fields(style)
+                if getattr(style, f.name) is not None
+                and (message := _problem(f.name, getattr(style, f.name)))]
+    if len(problems) > 1 and problems[1].startswith("accent_light=") and problems[0].startswith("accent="):
+        del problems[1]     # the tint of a bad accent: one problem, said once
+    if problems:
+        raise UsageError("house style: " + "; ".join(problems))
+
 
 
 DEFAULT_STYLE = HouseStyle()

@@ -20,9 +20,12 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
     own description of a syntax error (with its line and column) is quoted in brackets
     inside briefgen's sentence, which is what stays the same from one release to the next."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by Notepad starts with a byte-order mark, which is not an error.
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text; save {what} as UTF-8") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read {what} ({e.strerror})") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -104,3 +104,12 @@ class PausedRun:
 
     def communicate(self, timeout: float = 120) -> tuple[str, str]:
         return self.proc.communicate(timeout=timeout)
+
+
+def with_title_payload(narrative: str, payload: str) -> str:
+    """A narrative template whose title macro first runs ``payload`` (whatever the macro's arguments)."""
+    import re
+
+    head = re.search(r"\{% macro title\([^)]*\) -%\}", narrative)
+    assert head, "the narrative template has no title macro"
+    return narrative[: head.end()] + payload + narrative[head.end():]

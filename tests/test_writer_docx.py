@@ -23,7 +23,9 @@ from tests.sample_briefs import sample_brief
 HOSTILE = ("<b>bold</b> & \"quoted\" 'single' <font color=red>f</font> {{ var }} {% x %} "
            "C:\\path\\n \x00\x01\x07\x1b\x7f ctrl \u200b\u200d\u202eRTL\u202c 😀🇨🇳 "
            + "W" * 500)
-HOSTILE_CLEAN = HOSTILE.translate({0: None, 1: None, 7: None, 0x1b: None})
+# What the character policy refuses (controls, direction overrides) is dropped; the rest is literal.
+HOSTILE_CLEAN = HOSTILE.translate({0: None, 1: None, 7: None, 0x1b: None, 0x7f: None,
+                                   0x202e: None, 0x202c: None})
 
 W14_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 

@@ -8,6 +8,7 @@ import pytest
 
 from briefgen.document import (Brief, Callout, Citation, Figure, Heading, Link, NumberedList,
                                Paragraph, Reference, References, Table, TableOfContents, Text)
+from briefgen.errors import UsageError
 from briefgen.style import DEFAULT_STYLE, HouseStyle
 from briefgen.writers import render
 from briefgen.writers.html import templates_dir
@@ -115,8 +116,15 @@ def test_print_css_uses_house_style() -> None:
 
 
 def test_hostile_style_values_cannot_escape_the_style_block() -> None:
-    style = HouseStyle(accent="red;}</style><script>alert(1)</script>",
-                       word_font_latin='x"; } body { display:none')
+    accent, font = "red;}</style><script>alert(1)</script>", 'x"; } body { display:none'
+    # The house style refuses them when it is made, with the same words as briefgen.toml ...
+    with pytest.raises(UsageError) as refused:
+        HouseStyle(accent=accent, word_font_latin=font)
+    assert "accent=" in str(refused.value) and "word_font_latin=" in str(refused.value)
+    # ... and the writer still guards its <style> block against a style forced past that.
+    style = HouseStyle()
+    object.__setattr__(style, "accent", accent)
+    object.__setattr__(style, "word_font_latin", font)
     brief = sample_brief("en")
     html = render(brief, "html", style).decode()
     assert "<script" not in html and "display:none" not in html
@@ -259,7 +267,9 @@ def test_control_characters_are_dropped() -> None:
     brief = dataclasses.replace(brief, meta=dataclasses.replace(brief.meta, title=weird))
     html = render(brief, "html").decode("utf-8")
     assert "abc" in html and "\x00" not in html and "\x07" not in html
-    assert "\u202e" in html and "w" * 500 in html
+    # The writer drops what validation refuses, direction overrides too (the PDF drops
+    # them, so they would make the same brief read differently by format).
+    assert "\u202e" not in html and "\x7f" not in html and "w" * 500 in html
 
 
 def test_empty_strings_render() -> None:

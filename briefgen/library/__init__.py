@@ -12,13 +12,18 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..errors import ContentError, UsageError
+from ..names import closest
 from ..paths import data_dir
 from . import loader
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
 from .units import Unit, format_value
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Library", "load_library", "KINDS"]
 
@@ -29,35 +34,50 @@ KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "rec
 class Library:
     """Every record of the knowledge base, by kind and id.  Immutable once loaded."""
 
-    regions: dict[str, Region]
-    themes: dict[str, Theme]
-    sources: dict[str, Source]
-    indicators: dict[str, Indicator]
-    findings: dict[str, Finding]
-    cases: dict[str, Case]
-    recommendations: dict[str, Recommendation]
-    units: dict[str, Unit]
+    regions: Mapping[str, Region]
+    themes: Mapping[str, Theme]
+    sources: Mapping[str, Source]
+    indicators: Mapping[str, Indicator]
+    findings: Mapping[str, Finding]
+    cases: Mapping[str, Case]
+    recommendations: Mapping[str, Recommendation]
+    units: Mapping[str, Unit]
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
     #: Things said while loading that are not problems (e.g. ignored export-only columns).
     notes: tuple[str, ...] = ()
-    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One Library is cached and shared by every brief in the process: its mappings are
+        # read-only views, so a caller's ``lib.regions["x"] = ...`` cannot change other briefs.
+        for name in (*KINDS, "units", "_names"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     # ------------------------------------------------------------------ regions
 
     def region(self, name: str) -> Region:
         """A region by id, English or Chinese name or alias, in any case.
 
-        Raises UsageError with the closest match when there is none."""
+        An exact id always wins; a name or alias two regions share is refused with
+        both ids.  Raises UsageError with the closest match when there is none."""
+        if name in self.regions:
+            return self.regions[name]
         key = _name_key(name)
         if key in self._names:
-            return self.regions[self._names[key]]
-        ids = sorted(self.regions)
-        hint = loader.suggest(key, ids) or loader.suggest(key, self._names)
-        if hint:
-            guess = hint.split("'")[1]
-            hint = f"; did you mean '{self._names.get(guess, guess)}'?"
+            rid = self._names[key]
+            if rid is None:
+                both = sorted(r.id for r in self.regions.values()
+                              if key in {_name_key(n) for n in (r.id, r.name_en, r.name_zh, *r.aliases)})
+                raise UsageError(f"region '{name}' is ambiguous: it names {', '.join(both)}; give the id")
+            return self.regions[rid]
+        guess = closest(key, sorted(self.regions)) or closest(key, sorted(self._names))
+        if guess is not None:
+            guess = self._names.get(guess) or guess
+        hint = f"; did you mean '{guess}'?" if guess else ""
         raise UsageError(f"unknown region '{name}'{hint} (briefgen list regions shows all)")
 
     def region_label(self, rid: str, lang: str) -> str:
@@ -82,7 +102,7 @@ class Library:
     def indicator_text(self, ind: Indicator, lang: str) -> str:
         return format_value(ind.value, ind.unit, ind.qualifier, lang)
 
-    def frame(self, kind: str, region: str | None = None, theme: str | None = None):
+    def frame(self, kind: str, region: str | None = None, theme: str | None = None) -> "pd.DataFrame":
         """The records of ``kind`` as a pandas DataFrame with an ``id`` column first."""
         import pandas as pd  # only users of DataFrames pay for pandas
 
@@ -95,8 +115,13 @@ class Library:
     def as_of(self, when: date) -> "Library":
         """The library as it stood on ``when``: later sources and figures left out.
 
-        A figure is dropped when its period ends after ``when``, when its source is
-        dated after ``when``, or when it belongs to such a source."""
+        One rule, applied to every kind: a record that cites a source dated after
+        ``when`` is dropped with that source, and so is a record resting on
+        dropped records (a finding on a dropped figure, a recommendation whose
+        evidence is all gone).  A figure whose period ends after ``when`` is
+        dropped too.  A region stays (it is what a brief is about), but its
+        profile goes when it cites a later source.  So nothing left ever cites
+        a source that is not there: the reference list can look up every one."""
         def dated_after(sid: str) -> bool:
             d = self.sources[sid].date
             return d > when.isoformat()[: len(d)]
@@ -108,11 +133,15 @@ class Library:
                if v.source in ok_sources and all(i in ind for i in v.indicators)}
         cas = {k: v for k, v in self.cases.items()
                if v.source in ok_sources and all(i in ind for i in v.indicators)}
-        rec = {k: v for k, v in self.recommendations.items()
+        rec = {k: replace(v, evidence=tuple(e for e in v.evidence if e in fnd or e in cas))
+               for k, v in self.recommendations.items()
                if v.source in ok_sources and any(e in fnd or e in cas for e in v.evidence)}
+        regions = {k: v if all(s in ok_sources for s in v.sources)
+                   else replace(v, profile_en="", profile_zh="", sources=())
+                   for k, v in self.regions.items()}
         stamp = hashlib.sha256(f"{self.fingerprint}|as-of {when}".encode()).hexdigest()
-        return replace(self, sources=ok_sources, indicators=ind, findings=fnd, cases=cas,
-                       recommendations=rec, fingerprint=stamp)
+        return replace(self, regions=regions, sources=ok_sources, indicators=ind, findings=fnd,
+                       cases=cas, recommendations=rec, fingerprint=stamp)
 
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in KINDS}
@@ -173,6 +202,8 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
 
     The result is cached per process, keyed on the files' paths, sizes and
     modification times, so repeated briefs do not re-read or re-validate."""
+    if isinstance(overlays, (str, Path)):
+        overlays = (overlays,)   # one folder, not a string to iterate letter by letter
     base = Path(content) if content else data_dir("content")
     folders = [base, *(Path(o) for o in overlays)]
     seed_dir = Path(seeds) if seeds else data_dir("seeds")
@@ -226,10 +257,11 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
                 found[kind] += loader.read_yaml(path, shown, kind, problems, digest)
         per_folder.append(found)
 
-    units = loader.load_units([r for f in per_folder for r in f["units"]], problems)
-    if not units:
-        builtin_units = data_dir("content") / "units.yaml"
-        units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
+    # The built-in units always come first: English prose converts the money units in
+    # sentences (亿元, 亿美元 ...), so a folder's units.yaml adds to them or replaces one.
+    builtin_units = data_dir("content") / "units.yaml"
+    units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
+    units = loader.load_units([r for f in per_folder for r in f["units"]], problems, into=units)
     checker = loader.Checker(units, problems)
     records: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
     seen: dict[str, dict] = {k: {} for k in KINDS}
@@ -248,10 +280,11 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
     if problems:
         raise ContentError(problems.items)
 
-    names: dict[str, str] = {}
+    # A name or alias two regions share maps to None, so region() can say so.
+    names: dict[str, str | None] = {}
     for region in records["regions"].values():
-        for n in (region.id, region.name_en, region.name_zh, *region.aliases):
-            names.setdefault(_name_key(n), region.id)
+        for n in {_name_key(n) for n in (region.id, region.name_en, region.name_zh, *region.aliases)}:
+            names[n] = region.id if names.get(n, region.id) == region.id else None
     return Library(**records, units=units, fingerprint=digest.hexdigest(),
                    folders=tuple(str(f) for f in folders), notes=tuple(problems.notes),
                    _names=names)

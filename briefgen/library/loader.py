@@ -8,7 +8,6 @@ has the same shape: ``file:line: kind 'id': field 'x': what is wrong; what to do
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -16,24 +15,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
+from .. import characters, links
+from ..folders import inside
+from ..names import MAX_ID, did_you_mean, is_id
 from . import model as m
 from . import safe_yaml
 from .periods import parse as parse_period
 from .units import QUALIFIERS, Unit
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-VALUE_RE = re.compile(r"^-?\d+(\.\d+)?$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# C0/C1 control characters other than tab and newline break PDF and Word output
-# and are never meant in prose; everything else is rendered literally.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Explicit direction controls (embeddings, overrides, isolates) are invisible and reorder
-# the text a reader sees in HTML and Word ("Trojan Source"), while a PDF drops them, so
-# the same brief would read differently by format.  Right-to-left letters themselves,
-# and the harmless marks U+200E/U+200F, are text and are kept.
-BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# Lone surrogates and the non-characters U+FFFE/U+FFFF cannot be written as UTF-8 or XML.
-NONCHAR_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+VALUE_RE = re.compile(r"-?\d+(\.\d+)?")
+DATE_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+#: A figure as printed is short; a longer "number" is a paste gone wrong (and one
+#: over Python's 4,300-digit limit could not even be converted).
+MAX_VALUE_CHARS = 40
+#: Longest URL a source may give.
+MAX_URL_CHARS = 2000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # What `briefgen new region` leaves for the user to replace; content that still holds it
 # is refused, so a skeleton never becomes a brief with "<<fill in ...>>" printed in it.
@@ -65,48 +61,53 @@ class Field:
     ref: str | None = None        # for ref/refs: the record kind referred to
     choices: tuple[str, ...] = ()
     default: Any = None
+    #: Longest text (in characters) the field may hold; every text field has one.
+    limit: int = characters.NAME_CHARS
 
 
-def _bi(name: str, required: bool = True) -> list[Field]:
+_PROSE = characters.PROSE_CHARS
+
+
+def _bi(name: str, required: bool = True, limit: int = characters.NAME_CHARS) -> list[Field]:
     """A reader-visible text field in both languages."""
-    return [Field(f"{name}_en", "text" if required else "str", required, default=""),
-            Field(f"{name}_zh", "text" if required else "str", required, default="")]
+    return [Field(f"{name}_en", "text" if required else "str", required, default="", limit=limit),
+            Field(f"{name}_zh", "text" if required else "str", required, default="", limit=limit)]
 
 
 SCHEMAS: dict[str, list[Field]] = {
     "regions": [Field("id", "id"), *_bi("name"), Field("aliases", "list", False, default=()),
                 Field("level", "enum", choices=m.REGION_LEVELS),
-                Field("parent", "ref", False, ref="regions"), *_bi("profile"),
+                Field("parent", "ref", False, ref="regions"), *_bi("profile", limit=_PROSE),
                 Field("sources", "refs", False, ref="sources", default=())],
-    "themes": [Field("id", "id"), *_bi("name"), *_bi("short", False), *_bi("description", False)],
+    "themes": [Field("id", "id"), *_bi("name"), *_bi("short", False), *_bi("description", False, limit=_PROSE)],
     "sources": [Field("id", "id"), Field("seed_file", "str", False, default=""), *_bi("title"),
                 Field("authors", "authors", False, default=()),
                 Field("kind", "enum", choices=m.SOURCE_KINDS), *_bi("publication", False),
                 Field("date", "date"), Field("date_status", "enum", choices=("printed", "inferred")),
-                *_bi("date_note", False),
+                *_bi("date_note", False, limit=_PROSE),
                 Field("language", "str", False, default="zh"),
-                Field("licence", "str", False), Field("url", "str", False),
-                *_bi("attribution_note", False),
+                Field("licence", "str", False), Field("url", "url", False, limit=MAX_URL_CHARS),
+                *_bi("attribution_note", False, limit=_PROSE),
                 Field("attribution", "enum", False, choices=("printed", "inferred"), default="printed")],
     "indicators": [Field("id", "id"), Field("region", "ref", ref="regions"), *_bi("indicator"),
                    Field("value", "value"), Field("unit", "unit"), Field("period", "period"),
                    Field("qualifier", "enum", choices=QUALIFIERS),
                    Field("theme", "ref", ref="themes"), Field("source", "ref", ref="sources"),
                    Field("locator", "text"), Field("section", "str", False, default=""),
-                   *_bi("note", False), Field("measure", "str", False, default="")],
+                   *_bi("note", False, limit=_PROSE), Field("measure", "str", False, default="")],
     "findings": [Field("id", "id"), Field("region", "ref", ref="regions"),
                  Field("theme", "ref", ref="themes"), Field("kind", "enum", choices=m.FINDING_KINDS),
-                 *_bi("text"), Field("indicators", "refs", False, ref="indicators", default=()),
+                 *_bi("text", limit=_PROSE), Field("indicators", "refs", False, ref="indicators", default=()),
                  Field("source", "ref", ref="sources"), Field("locator", "str", False, default=""),
                  Field("section", "str", False, default=""), Field("priority", "int", False, default=2)],
     "cases": [Field("id", "id"), Field("region", "ref", ref="regions"),
               Field("themes", "refs", ref="themes"), *_bi("title"), *_bi("actor"),
-              Field("when", "str", False, default="unspecified"), *_bi("what"), *_bi("result"),
-              *_bi("transferable"), Field("indicators", "refs", False, ref="indicators", default=()),
+              Field("when", "str", False, default="unspecified"), *_bi("what", limit=_PROSE), *_bi("result", limit=_PROSE),
+              *_bi("transferable", limit=_PROSE), Field("indicators", "refs", False, ref="indicators", default=()),
               Field("source", "ref", ref="sources"), Field("locator", "str", False, default=""),
               Field("section", "str", False, default="")],
-    "recommendations": [Field("id", "id"), Field("region", "ref", ref="regions"), *_bi("action"),
-                        *_bi("rationale", False),
+    "recommendations": [Field("id", "id"), Field("region", "ref", ref="regions"), *_bi("action", limit=_PROSE),
+                        *_bi("rationale", False, limit=_PROSE),
                         Field("actors", "list", choices=m.ACTORS),
                         Field("audiences", "list", choices=m.AUDIENCES),
                         Field("themes", "refs", ref="themes"),
@@ -226,6 +227,11 @@ def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> 
         problems.add(f"{shown}:1", f"not valid CSV ({e})")
         return []
     header = [h.strip() for h in header]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        problems.add(f"{shown}:1", f"column(s) {', '.join(twice)} appear twice in the header; keep one of each")
+        return []
+
     def twin(c: str) -> str:  # one language is enough: indicator_zh stands in for indicator_en
         return c[:-3] + {"_en": "_zh", "_zh": "_en"}.get(c[-3:], c[-3:])
 
@@ -266,11 +272,9 @@ def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
     Symbolic links that lead outside ``root`` (to a file or a folder) are skipped
     with a problem: a content folder must not make briefgen read files elsewhere
     on the machine.  Links to folders are never followed (as rglob does not)."""
-    real_root = root.resolve()
     for path in sorted(root.rglob("*")):
         if path.is_symlink() and path.is_dir():
-            target = path.resolve()
-            if real_root != target and real_root not in target.parents:
+            if not inside(root, path):
                 problems.add(_display(path, root), "is a link to a folder outside the content folder; "
                              "briefgen does not follow it. Copy the folder in instead")
             continue
@@ -282,32 +286,20 @@ def discover(root: Path, problems: Problems) -> Iterable[tuple[str, Path, str]]:
             problems.add(shown, "is a link that leads to no file (its target is missing, or the links "
                                 "go round in a loop); remove the link or copy the file in")
             continue
-        if not path.is_file():
-            continue
-        resolved = path.resolve()
-        if real_root != resolved and real_root not in resolved.parents:
+        if not inside(root, path):
             problems.add(shown, "is a link to a file outside the content folder; briefgen does not "
                                 "follow it. Copy the file into the folder instead")
+            continue
+        if not path.is_file():
+            problems.add(shown, "has a content file's name but is not an ordinary file (a folder, pipe "
+                                "or device); rename it or replace it with the file")
             continue
         yield kind, path, shown
 
 
 # --------------------------------------------------------------------------- checking fields
 
-def suggest(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def check_characters(text: str) -> None:
-    """Raise ValueError naming the first character no brief may contain, and where it is."""
-    for pattern, what in ((CONTROL_RE, "control character"),
-                          (BIDI_RE, "invisible text-direction control"),
-                          (NONCHAR_RE, "non-character")):
-        bad = pattern.search(text)
-        if bad:
-            raise ValueError(f"contains {what} U+{ord(bad.group()):04X} at position {bad.start() + 1}; "
-                             "remove it")
+suggest = did_you_mean   # the name the rest of the loader (and older callers) use
 
 
 class Checker:
@@ -347,7 +339,7 @@ class Checker:
         if _blank(data.get(twin)) and f.name.endswith("_en"):
             # Both blank: one problem, reported on the _en field.
             raise ValueError(f"missing; write it in English ({f.name}) or Chinese ({twin}), or both")
-        return Field(f.name, "str", False, default="")
+        return Field(f.name, "str", False, default="", limit=f.limit)
 
     def check_value(self, kind: str, name: str, value: Any) -> Any:
         """One field of a ``kind`` record, checked as the loader checks it (ValueError if wrong)."""
@@ -366,14 +358,20 @@ class Checker:
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 raise ValueError(f"expected text, found {type(value).__name__}")
             s = str(value).strip()
-            check_characters(s)
+            characters.check(s, f.limit)
+            return s
+        if f.kind == "url":
+            s = _text(value, f.limit)
+            reason = links.unsafe(s)
+            if reason:
+                raise ValueError(f"{reason}; {links.ADVICE}")
             return s
         if f.kind == "id":
-            s = str(value)
-            if not ID_RE.match(s):
-                raise ValueError(f"'{s}' is not a valid id; use lower-case letters, digits and '-' "
-                                 "(e.g. 'suqian-cbec-trade-2024')")
-            return s
+            if not is_id(value):
+                shown = repr(value) if not isinstance(value, str) or len(value) <= MAX_ID else f"{value[:MAX_ID]!r}..."
+                raise ValueError(f"{shown} is not a valid id; use lower-case letters, digits and '-', "
+                                 f"at most {MAX_ID} characters (e.g. 'suqian-cbec-trade-2024')")
+            return value
         if f.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
                 raise ValueError(f"expected 1, 2 or 3, found {value!r}")
@@ -389,7 +387,7 @@ class Checker:
             if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
                 raise ValueError("expected a list of text items, e.g. [a, b]")
             for x in items:
-                check_characters(x)
+                characters.check(x, f.limit)
             if f.choices:
                 for x in items:
                     if x not in f.choices:
@@ -402,7 +400,7 @@ class Checker:
             return str(value)
         if f.kind == "value":
             s = str(value).strip()
-            if not VALUE_RE.match(s):
+            if len(s) > MAX_VALUE_CHARS or not VALUE_RE.fullmatch(s):
                 raise ValueError(f"'{s}' is not a number as printed (digits with an optional "
                                  "decimal point, no units or commas)")
             return s
@@ -416,7 +414,7 @@ class Checker:
             return parse_period(str(value))
         if f.kind == "date":
             s = str(value)
-            if not DATE_RE.match(s):
+            if not DATE_RE.fullmatch(s):
                 raise ValueError(f"'{s}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
             return s
         if f.kind == "authors":
@@ -427,23 +425,82 @@ class Checker:
                 if not isinstance(a, dict):
                     raise ValueError("each author is a mapping with name_zh, name_en, affiliation_zh, affiliation_en")
                 a.pop("__line__", None)
-                authors.append(m.Author(str(a.get("name_zh", "")), str(a.get("name_en", "")),
-                                        str(a.get("affiliation_zh", "")), str(a.get("affiliation_en", ""))))
+                parts = {}
+                for key in ("name_zh", "name_en", "affiliation_zh", "affiliation_en"):
+                    try:
+                        parts[key] = _text(a.get(key, ""), f.limit)
+                    except ValueError as e:
+                        raise ValueError(f"author {len(authors) + 1}, {key}: {e}") from None
+                unknown = sorted(set(map(str, a)) - set(parts))
+                if unknown:
+                    raise ValueError(f"author {len(authors) + 1}: unknown field '{unknown[0]}'"
+                                     f"{suggest(unknown[0], parts)}")
+                authors.append(m.Author(**parts))
             return tuple(authors)
         raise AssertionError(f.kind)
 
 
-def load_units(raws: list[RawRecord], problems: Problems) -> dict[str, Unit]:
-    units: dict[str, Unit] = {}
+def _text(value: Any, limit: int) -> str:
+    """A text value (a number is written as text) through the character policy."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise ValueError(f"expected text, found {type(value).__name__}")
+    s = str(value).strip()
+    characters.check(s, limit)
+    return s
+
+
+#: A unit's factor converts a printed value to its base; 10**15 is more than 万亿 (10**12).
+MAX_FACTOR = Decimal(10) ** 15
+_UNIT_KEYS = ("unit", "en", "base", "factor")
+
+
+def load_units(raws: list[RawRecord], problems: Problems,
+               into: dict[str, Unit] | None = None) -> dict[str, Unit]:
+    """Units by name, each checked; a unit named again replaces the one before (``into``)."""
+    units: dict[str, Unit] = dict(into or {})
     for raw in raws:
         d = raw.data
+        name = d.get("unit")
+        label = f"unit '{name}'" if isinstance(name, str) else "unit"
+        unknown = [str(k) for k in d if k not in _UNIT_KEYS]
+        if unknown:
+            problems.add(raw.origin, f"{label}: unknown field '{unknown[0]}'{suggest(unknown[0], _UNIT_KEYS)}")
+            continue
         try:
-            unit = Unit(str(d["unit"]), str(d.get("en", "")), d.get("base"), Decimal(str(d.get("factor", 1))))
-        except (KeyError, InvalidOperation):
-            problems.add(raw.origin, "unit needs 'unit', 'en', 'base' and a numeric 'factor'")
+            unit = _unit(d)
+        except ValueError as e:
+            problems.add(raw.origin, f"{label}: {e}")
             continue
         units[unit.unit] = unit
     return units
+
+
+def _unit(d: dict) -> Unit:
+    name, en, base = d.get("unit"), d.get("en", ""), d.get("base")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("field 'unit': give the unit as printed, as text (e.g. 亿元)")
+    for key, value in (("unit", name), ("en", en)):
+        try:
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise ValueError(f"expected text, found {type(value).__name__}")
+            characters.check(str(value), characters.NAME_CHARS)
+        except ValueError as e:
+            raise ValueError(f"field '{key}': {e}") from None
+    if base is not None and not (isinstance(base, str) and is_id(base.lower())):
+        raise ValueError(f"field 'base': {base!r} is not a base unit name; write one word such as CNY, USD, "
+                         "count or tonne, or null for a unit shown as is")
+    factor = d.get("factor", 1)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float, str)) or len(str(factor)) > 40:
+        raise ValueError(f"field 'factor': {str(factor)[:40]!r} is not a number; write e.g. 100000000")
+    try:
+        value = Decimal(str(factor))
+    except InvalidOperation:
+        raise ValueError(f"field 'factor': {factor!r} is not a number; write e.g. 100000000") from None
+    if not value.is_finite() or not 0 < value <= MAX_FACTOR:
+        raise ValueError(f"field 'factor': {factor!r}; give a positive number no larger than 10^15")
+    return Unit(name.strip(), str(en).strip(), base, value)
 
 
 def _blank(value: Any) -> bool:
@@ -497,14 +554,16 @@ def add_records(kind: str, raws: list[RawRecord], checker: Checker, into: dict[s
     ``seen`` remembers ids across calls, including those of records that failed
     to convert, so a duplicate is reported even when its twin has other problems."""
     seen = {} if seen is None else seen
+    here: set[str] = set()      # ids of this folder: an overlay replaces others' records, not its own
     for raw in raws:
         rid = str(raw.data.get("id", ""))
-        if rid and rid in seen and not replace:
+        if rid and rid in seen and (not replace or rid in here):
             problems.add(raw.origin, f"{kind[:-1]} id '{rid}' is used twice (first at "
                                      f"{seen[rid]}); give one of them another id")
             continue
         if rid:
             seen[rid] = raw.origin
+            here.add(rid)
         fields = checker.convert(raw)
         if fields is not None:
             into[fields["id"]] = build(kind, fields)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..folders import inside
 from . import Library
+from .loader import MAX_FILE_BYTES
 
 NEAR = 12  # characters either side of the locator in which the value may stand
 
@@ -25,8 +27,18 @@ def check_provenance(lib: Library, seed_dir: Path) -> list[str]:
     problems: list[str] = []
     for sid, source in lib.sources.items():
         path = seed_dir / source.seed_file if source.seed_file else None
-        if path and path.is_file():
-            texts[sid] = _squash(path.read_text(encoding="utf-8", errors="replace"))
+        if path is None or not (path.is_file() or path.is_symlink()):
+            continue
+        # The folders' no-links-out rule (briefgen/folders.py): "../../etc/passwd" is not a seed.
+        if not inside(seed_dir, path):
+            problems.append(f"{source.origin}: source '{sid}': seed_file {source.seed_file!r} leads outside "
+                            f"the seeds folder {seed_dir}; name a file inside it")
+            continue
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(f"{source.origin}: source '{sid}': seed_file {source.seed_file!r} is not an "
+                            f"ordinary file of at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            continue
+        texts[sid] = _squash(path.read_text(encoding="utf-8", errors="replace"))
     for kind in ("indicators", "findings", "cases", "recommendations"):
         for rec in getattr(lib, kind).values():
             text = texts.get(rec.source)

@@ -69,6 +69,16 @@ class _LineLoader(_SafeBase):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    # YAML keeps the last of two equal keys without a word: a field written twice is a
+    # mistake the curator must see (which of the two did they mean?).
+    first: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+        line = key_node.start_mark.line + 1
+        if key in first:
+            raise Refused(line, f"the field '{key}' appears twice in one record (lines {first[key]} and "
+                                f"{line}); keep one")
+        first[key] = line
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 
 from ..errors import BriefgenError
+from ..folders import template_loader
 from ..paths import data_dir
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -181,7 +182,7 @@ def _result_size(operator: str, left: Any, right: Any) -> int:
 def _environment(user_dir: str | None) -> SandboxedEnvironment:
     loaders = []
     if user_dir:
-        loaders.append(FileSystemLoader(user_dir))
+        loaders.append(template_loader(user_dir))    # no links out of the folder (briefgen/folders.py)
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
     return _Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined,
                     autoescape=False, trim_blocks=True, lstrip_blocks=True)

@@ -11,18 +11,12 @@ from dataclasses import dataclass
 from typing import Sequence
 from urllib.parse import quote
 
+from .. import characters, links
 from ..document import Block, Heading, References
 
 # Line and paragraph separators become spaces: a brief's inline text is one line, and a
 # stray newline must not start a Markdown block or split a table row.
 _BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
-# C0/C1 controls, lone surrogates (unencodable in UTF-8) and non-characters: no format
-# shows them, YAML and XML reject them, so they are dropped rather than escaped.
-_DROP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-#: Link schemes a reader can follow safely; javascript:, data:, vbscript: and the like are not.
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
 # Characters that would end or break a Markdown link destination or an HTML attribute
 # value are percent-encoded; everything else (including non-ASCII) is left alone.
 _URL_SAFE = "!#$%&'*+,-./:;=?@_~" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -33,20 +27,13 @@ _MAX_SLUG = 80
 
 def clean(text: str) -> str:
     """Return ``text`` as one line with the characters no output format can hold removed."""
-    return _DROP.sub("", _BREAKS.sub(" ", text))
+    return characters.strip(_BREAKS.sub(" ", text))
 
 
 def safe_url(url: str | None) -> str | None:
-    """Return ``url`` percent-encoded for embedding, or None when it is empty or its scheme is unsafe."""
-    if not url:
-        return None
-    # Browsers delete tabs and newlines anywhere in a URL ("java\tscript:" is javascript:)
-    # and spaces and controls at its ends, so the scheme is checked on what they see.
-    seen = _DROP.sub("", re.sub(r"[\t\n\r]", "", url)).strip("".join(map(chr, range(33))))
-    if not seen:
-        return None
-    match = _SCHEME.match(seen)
-    if match and match.group(1).lower() not in SAFE_SCHEMES:
+    """Return ``url`` percent-encoded for embedding, or None when the link policy refuses it."""
+    seen = links.safe(url)
+    if seen is None:
         return None
     return "".join(ch if ch in _URL_SAFE or ord(ch) > 127 else quote(ch, safe="")
                    for ch in _BREAKS.sub(" ", seen))

@@ -23,7 +23,6 @@ import functools
 import io
 import os
 import re
-import time
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -32,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text)
+from .. import characters, clock, links
+from . import _reference
 from ..errors import BriefgenError
 from ..style import HouseStyle
 
@@ -49,9 +50,6 @@ _MARGIN = 2 * _CM
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _LANG_TAG = {"en": "en-GB", "zh": "zh-CN"}
-
-#: Characters XML 1.0 cannot hold (python-docx raises on them); everything else is kept.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _FOOTER_TEXT = {"en": ("Page ", " of ", ""), "zh": ("第 ", " 页，共 ", " 页")}
 _TOC_PLACEHOLDER = {"en": "Right-click and choose Update Field to build the table of contents.",
@@ -92,8 +90,8 @@ _STYLE_NAMES: dict[str, tuple[str, str]] = {
 
 
 def _clean(text: str) -> str:
-    """``text`` without the control characters XML cannot hold."""
-    return _XML_ILLEGAL.sub("", text)
+    """``text`` without the characters the character policy refuses (XML cannot hold most)."""
+    return characters.strip(text)
 
 
 def _hex(colour: str) -> str:
@@ -245,11 +243,9 @@ def _prepare(style: HouseStyle, lang: str, reference: tuple[str, int, int] | Non
         doc = docx.Document()
         _strip_default_template(doc)
     else:
-        try:
-            doc = docx.Document(str(style.reference_docx))
-        except Exception as exc:  # python-docx raises several types for a file that is not a docx
-            raise BriefgenError(f"reference_docx {str(style.reference_docx)!r} is not a Word "
-                                f"document: {exc}") from exc
+        # Sizes checked before any part is inflated; only styles, numbering, theme, settings,
+        # headers and footers (with their own pictures) are kept (see _reference.py).
+        doc = _reference.load(Path(style.reference_docx))
         _clear_body(doc)
 
     if own:
@@ -808,10 +804,12 @@ class _BriefWriter:
     def hyperlink(self, text: str, url: str) -> Any:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        target = _clean(url).strip()
-        run = self.run(text, style="Hyperlink")
-        if not target:
-            return run
+        # The one link policy (briefgen/links.py): a javascript:, file: or UNC target
+        # would be live in Word (a UNC link opens an SMB connection), so it stays text.
+        target = links.safe(url)
+        if target is None:
+            return self.run(text or url)
+        run = self.run(text or url, style="Hyperlink")
         rid = self.doc.part.relate_to(target, RT.HYPERLINK, is_external=True)
         return _el("w:hyperlink", {"r:id": rid, "w:history": "1"}, [run])
 
@@ -1057,11 +1055,9 @@ def _number(p: Any, num_id: int) -> None:
 
 def _zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
     """Zip member timestamp: SOURCE_DATE_EPOCH when set, else the brief's date (never the clock)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = time.gmtime(max(int(epoch), 315532800))   # zip cannot go before 1980
-        return (stamp.tm_year, stamp.tm_mon, stamp.tm_mday, stamp.tm_hour, stamp.tm_min,
-                stamp.tm_sec)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        stamp = max(clock.now(), datetime(1980, 1, 1, tzinfo=timezone.utc))   # zip cannot go before 1980
+        return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     return (max(brief_date.year, 1980), brief_date.month, brief_date.day, 0, 0, 0)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .. import characters
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
 from ..style import DEFAULT_STYLE, HouseStyle
@@ -36,23 +37,22 @@ _PAGE = {"A4": "A4", "LETTER": "letter"}
 # Charts are laid out for this width (in points, as the PDF's) and scale with the page.
 _CHART_WIDTH_IN = 6.3
 
-_HEX_COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+_HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")   # fullmatch: "$" passes a final "\n"
 # Font names end up inside a CSS string; anything that could close it is refused.
-_FONT_NAME = re.compile(r"^[\w .\-]+$")
+_FONT_NAME = re.compile(r"[\w .\-]+")
 
 _LATIN_FONTS = ("Segoe UI", "Helvetica Neue", "Arial")
 _CJK_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
 
-# Characters HTML cannot carry (the parser rejects or replaces them; lone surrogates
-# cannot even be encoded); the template itself contains none, so they are dropped
-# from the finished page in one pass.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
     """Write ``brief`` as a single self-contained HTML5 page and return its UTF-8 bytes."""
     page = _template().render(brief=brief, meta=brief.meta, **_context(brief, style))
-    return _ILLEGAL.sub("", page).encode("utf-8")
+    # What the character policy refuses (HTML cannot carry controls; lone surrogates
+    # cannot even be encoded) goes from the finished page in one pass: the template
+    # itself contains none.
+    return characters.strip(page).encode("utf-8")
 
 
 def templates_dir() -> Path:
@@ -176,7 +176,7 @@ def _logo(path: Path | None) -> str | None:
 
 def _colour(value: str, fallback: str) -> str:
     # Colours go into a <style> block: only a plain hex colour is let through.
-    return value if _HEX_COLOUR.match(value or "") else fallback
+    return value if _HEX_COLOUR.fullmatch(value or "") else fallback
 
 
 def _font_stack(lang: str, style: HouseStyle) -> str:
@@ -185,7 +185,7 @@ def _font_stack(lang: str, style: HouseStyle) -> str:
     # Chinese pages name the CJK fonts first so Chinese punctuation and figures come from
     # one face; English pages name them last, as a fallback for Chinese source titles.
     names = cjk + latin if lang == "zh" else latin + cjk
-    unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.match(n)))
+    unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.fullmatch(n)))
     return ", ".join(f'"{n}"' for n in unique) + ", sans-serif"
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Heading, Inlines,
                         Link, NumberedList, Paragraph, References, Table, TableOfContents,
                         plain)
+from .. import characters, links
 from ..errors import BriefgenError
 from ..fonts import FontFile, FontSet, coverage, font_set, remember_coverage, split_runs
 from ..style import DEFAULT_STYLE, HouseStyle
@@ -42,11 +43,14 @@ _RULE = "#C8CFD6"
 _CM = 72 / 2.54
 _MARGIN = 2.0 * _CM
 _MASTHEAD = 1.1 * _CM          # height of the organisation line above page one's rule
+#: Longest text the PDF lays out as one piece: five prose fields' worth.
+MAX_TEXT_CHARS = 20_000
+#: About the smallest frame a flowable meets: page one's, on Letter (the shorter paper).
+_MIN_FRAME = 792 - 2 * _MARGIN - _MASTHEAD - 0.6 * _CM
 _FOOTER_SIZE = 7.5
 
 _PAGE_LABEL = {"en": "Page {n} of {m}", "zh": "第 {n} 页，共 {m} 页"}
 _PDF_LANG = pdf_tags.PDF_LANG
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 # --------------------------------------------------------------------------- fonts
@@ -101,9 +105,9 @@ def _faces(latin: str | None, cjk: str | None) -> _Faces:
 
 # --------------------------------------------------------------------------- text
 
-# U+FEFF (a byte-order mark stranded mid-text) is invisible, and text extractors such as
-# pypdf class it as Arabic and reverse the characters around it, so it goes too.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
+# Besides what the character policy refuses, U+FEFF (a byte-order mark stranded
+# mid-text) goes: it is invisible, and text extractors such as pypdf class it as
+# Arabic and reverse the characters around it.
 _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 
 
@@ -115,7 +119,7 @@ def _clean(text: str, order: tuple[FontFile, ...]) -> str:
     format marks no font has (bidi overrides, joiners) go; any other character no
     font has a glyph for (emoji, say) becomes U+FFFD, because reportlab would draw
     .notdef and extraction would yield NUL for it."""
-    text = _CONTROL.sub("", _BREAKS.sub(" ", text))
+    text = characters.strip(_BREAKS.sub(" ", text)).replace("\ufeff", "")
     covers = [coverage(f) for f in order]
     missing = {ch for ch in set(text) if not any(ord(ch) in c for c in covers)}
     if not missing:
@@ -168,6 +172,12 @@ class _Context:
 
     def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
         """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
+        if len(text) > MAX_TEXT_CHARS:
+            # Line breaking costs more than linearly in a paragraph's length: bound it, and say
+            # where such a text comes from (validated content is far shorter).
+            raise BriefgenError(f"the brief holds a text of {len(text):,} characters (it begins "
+                                f"{text[:40]!r}); the PDF sets at most {MAX_TEXT_CHARS:,} in one piece. "
+                                "A text this long comes from a template: shorten what its macro returns")
         text = _clean(text, self.order)
         if self.lang != "zh":   # Chinese lines keep marks whole by rule (_cjk_break) instead
             text = _LITERAL_MARK.sub("\\1\u00a0", text)
@@ -193,8 +203,9 @@ class _Context:
                 out.append(mark)
             elif isinstance(run, Link):
                 shown = self.runs(run.text or run.url)
-                if run.url.strip().lower().startswith(_SAFE_SCHEMES):
-                    shown = f'<a href="{_attr(run.url.strip())}" color="{accent}">{shown}</a>'
+                target = links.safe(run.url)
+                if target is not None:
+                    shown = f'<a href="{_attr(target)}" color="{accent}">{shown}</a>'
                 out.append(shown)
             else:
                 out.append(self.runs(run.text, bold=run.bold, italic=run.italic))
@@ -620,8 +631,9 @@ def _callout(ctx: _Context, block: Callout) -> list:
         rows.append([para])
     if not rows:
         return []
-    # One row per message, so a long box can break between messages across pages.
-    table = RLTable(rows, colWidths=[ctx.frame_width], hAlign="LEFT")
+    # One row per message, so a long box can break between messages across pages;
+    # splitInRow lets one message longer than a page break inside itself too.
+    table = RLTable(rows, colWidths=[ctx.frame_width], hAlign="LEFT", splitInRow=1)
     cmds = [
         ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(ctx.style.accent_light)),
         ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor(ctx.style.accent)),
@@ -738,8 +750,12 @@ def _table(ctx: _Context, block: Table) -> list:
         cmds += [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ctx.style.accent_light)),
                  ("LINEBELOW", (0, 0), (-1, 0), 0.9, colors.HexColor(ctx.style.accent)),
                  ("VALIGN", (0, 0), (-1, 0), "BOTTOM")]
-    table = RLTable(data, colWidths=widths, repeatRows=1 if block.header else 0,
-                    hAlign="LEFT", splitByRow=1)
+    # A header repeats on every page of a long table, unless it is so tall (a very long
+    # region name) that repeating it would leave no room for a row: reportlab cannot
+    # split a repeated row, and would give up on the whole brief.
+    repeat = 1 if block.header and _row_height(data[0], widths, body * 1.1) < _MIN_FRAME / 3 else 0
+    table = RLTable(data, colWidths=widths, repeatRows=repeat,
+                    hAlign="LEFT", splitByRow=1, splitInRow=1)
     table.setStyle(TableStyle(cmds))
     table.spaceAfter = body * 0.3 if block.note else body * 1.0
     out.append(table)
@@ -749,6 +765,11 @@ def _table(ctx: _Context, block: Table) -> list:
                                     spaceAfter=body * 0.9)
         out.append(note)
     return out
+
+
+def _row_height(cells: list, widths: list[float], padding: float) -> float:
+    """The height a table row of Paragraphs takes at these column widths."""
+    return max(p.wrap(max(w - padding, 1.0), 1e9)[1] for p, w in zip(cells, widths)) + padding
 
 
 def _para_style(ctx: _Context, markup: str, style, *, bold: bool = False):
@@ -873,8 +894,9 @@ def _references(ctx: _Context, block: References, key: str) -> list:
         if ref.url:
             url = ref.url.strip()
             shown = ctx.runs(url)
-            if url.lower().startswith(_SAFE_SCHEMES):
-                shown = f'<a href="{_attr(url)}" color="{ctx.style.accent}">{shown}</a>'
+            target = links.safe(url)
+            if target is not None:
+                shown = f'<a href="{_attr(target)}" color="{ctx.style.accent}">{shown}</a>'
             text += " " + shown
         out.append(_para(ctx, f'<a name="ref-{ref.number}"/>{text}', "reference"))
     return out
