@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-SECTIONS = ("help", "cold", "warm", "batch", "pandoc")
+SECTIONS = ("help", "cold", "warm", "batch", "pandoc", "scale")
 FORMATS = ("pdf", "docx", "md", "html")
 LENGTHS = ("short", "standard", "full")
 #: A fixed edition date, so every run builds the same files (the README's convention).
@@ -86,14 +86,15 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def timed(argv: Sequence[str], cwd: Path, *, sample_tree: bool = False) -> tuple[float, float, float]:
+def timed(argv: Sequence[str], cwd: Path, *, sample_tree: bool = False,
+          env: dict[str, str] | None = None) -> tuple[float, float, float]:
     """Run ``argv``; return (wall seconds, peak RSS MB of it and its children, peak summed PSS MB).
 
     The peak RSS comes from wait4, which reports the largest resident set of the
     process and every child it waited for (the batch's workers).  The summed figure
     samples the live process tree's PSS every 0.2 s (0 when ``sample_tree`` is false)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=bench_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(list(argv), cwd=cwd, env=env or bench_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     peak_sum = [0.0]
     done = threading.Event()
@@ -275,8 +276,14 @@ def section_pandoc(args, tmp: Path) -> list[Row]:
     ]
 
 
+def section_scale(args, tmp: Path) -> list[Row]:
+    from scale import scale_rows  # benchmarks/scale.py: the growth measurements (issue 17)
+
+    return scale_rows(args, tmp)
+
+
 RUNNERS: dict[str, Callable] = {"help": section_help, "cold": section_cold, "warm": section_warm,
-                                "batch": section_batch, "pandoc": section_pandoc}
+                                "batch": section_batch, "pandoc": section_pandoc, "scale": section_scale}
 
 
 # ---------------------------------------------------------------------------- report
@@ -315,6 +322,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help=f"comma-separated sections to run, from: {', '.join(SECTIONS)} (default: all)")
     p.add_argument("--runs", type=int, help="runs per cold measurement (default 5; 3 with --quick)")
     p.add_argument("--batch-runs", type=int, help="runs per batch measurement (default 3; 1 with --quick)")
+    p.add_argument("--scale-sizes", default="10,100,1000",
+                   help="region counts of the synthetic overlays the scale section measures (default 10,100,1000)")
+    p.add_argument("--scale-batch-sizes", help="sizes at which scale also times a 200-brief batch "
+                                               "(default: every size)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 if any figure misses its target")
     args = p.parse_args(argv)
@@ -326,6 +337,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         value = getattr(args, name)
         if value is not None and value < 1:
             p.error(f"--{name.replace('_', '-')} must be 1 or more")
+    try:
+        args.scale_sizes = [int(x) for x in args.scale_sizes.split(",") if x.strip()]
+        args.scale_batch_sizes = ([int(x) for x in args.scale_batch_sizes.split(",") if x.strip()]
+                                  if args.scale_batch_sizes is not None else list(args.scale_sizes))
+    except ValueError:
+        p.error("--scale-sizes and --scale-batch-sizes take numbers separated by commas, e.g. 10,100,1000")
     args.runs = args.runs or (3 if args.quick else 5)
     args.batch_runs = args.batch_runs or (1 if args.quick else 3)
     return args

@@ -137,10 +137,8 @@ class _Composer:
         Curated advice is often written for the region its source studies; a
         Ningbo brief must not hand a reader advice addressed to Suqian."""
         allowed = {self.spec.region, *also}
-        for region in self.lib.regions.values():
-            if region.id in allowed or region.level not in ("city", "county", "district", "new-area", "zone"):
-                continue
-            if region.name_en in text or region.name_zh in text:
+        for rid in self.lib.regions_named_in(text):
+            if rid not in allowed and self.lib.regions[rid].level in ("city", "county", "district", "new-area", "zone"):
                 return True
         return False
 
@@ -338,12 +336,18 @@ class _Composer:
         n = self.budget.other_cases
         if not n:
             return []
-        top = set(self.gaps[:3])
         skip = {self.spec.region, self.choice.region}
-        pool = [c for c in self.lib.cases.values() if c.region not in skip and top.intersection(c.themes)]
         rank = {t: i for i, t in enumerate(self.gaps)}
-        pool.sort(key=lambda c: (min(rank.get(t, 99) for t in c.themes), c.id))
-        return pool[:n]
+        # Ranked by (best gap rank among the case's themes, id): walk the top themes in
+        # rank order, each theme's cases by id (the library's index), and stop at n.
+        pool: list[Case] = []
+        for tid in self.gaps[:3]:
+            for c in self.lib.cases_on(tid):
+                if c.region not in skip and min(rank.get(t, 99) for t in c.themes) == rank[tid]:
+                    pool.append(c)
+                    if len(pool) == n:
+                        return pool
+        return pool
 
     def _case_blocks(self, cases: Sequence[Case], with_region: bool = False) -> list[Block]:
         labels = self.w.split("case_labels")
@@ -422,9 +426,8 @@ class _Composer:
     def method(self) -> list[Block]:
         rid = self.spec.region
         findings = select.findings_for(self.lib, rid, ("strength", "problem", "context", "result", "trend"))
-        n_ind = sum(1 for i in self.lib.indicators.values() if i.region == rid)
-        n_sources = len({r.source for kind in ("findings", "cases", "indicators", "recommendations")
-                         for r in getattr(self.lib, kind).values()})
+        n_ind = len(self.lib.indicators_of(rid))
+        n_sources = len(self.lib.sources_cited())
         blocks: list[Block] = [Heading(1, self.w.heading("method")),
                                Paragraph((Text(self.w.method(self.name(rid), self.name(self.choice.region),
                                                              len(findings), len(self.bench_cases), n_ind,
@@ -439,7 +442,7 @@ class _Composer:
         return blocks
 
     def missing_data(self) -> list[Block]:
-        covered = {i.theme for i in self.lib.indicators.values() if i.region == self.spec.region}
+        covered = {i.theme for i in self.lib.indicators_of(self.spec.region)}
         if not covered:
             return [Heading(1, self.w.heading("missing")),
                     Paragraph((Text(self.w.no_figures(self.name(self.spec.region))),))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 from ..document import Bar, Chart, Figure, Text
 from ..library import Library
@@ -58,22 +59,17 @@ def _alike(a: Indicator, b: Indicator) -> bool:
             and _PERIOD_CLASS[a.period.kind] == _PERIOD_CLASS[b.period.kind] != "target")
 
 
-def by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
-    """The region's figures that carry a ``measure`` key, grouped by it."""
-    out: dict[str, list[Indicator]] = defaultdict(list)
-    if rid:
-        for ind in lib.indicators.values():
-            if ind.region == rid and ind.measure:
-                out[ind.measure].append(ind)
-    return out
+def by_measure(lib: Library, rid: str | None) -> Mapping[str, tuple[Indicator, ...]]:
+    """The region's figures that carry a ``measure`` key, grouped by it (the library's index)."""
+    return lib.by_measure(rid)
 
 
 def _cited(lib: Library, rid: str) -> list[str]:
     """Indicator ids the region's findings and cases quote, most important first."""
     order: list[str] = []
-    for f in sorted((f for f in lib.findings.values() if f.region == rid), key=lambda f: (f.priority, f.id)):
+    for f in lib.findings_of(rid):           # already by (priority, id)
         order += [i for i in f.indicators if i not in order]
-    for c in sorted((c for c in lib.cases.values() if c.region == rid), key=lambda c: c.id):
+    for c in sorted(lib.cases_of(rid), key=lambda c: c.id):
         order += [i for i in c.indicators if i not in order]
     return order
 
@@ -97,7 +93,7 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
     # The region's own figures: measured ones (the comparable headline figures) first,
     # then those its findings quote, then the rest, newest first.  One row per measure,
     # except that a target gets its own row beside the latest actual figure.
-    rest = sorted((i for i in lib.indicators.values() if i.region == region),
+    rest = sorted(lib.indicators_of(region),
                   key=lambda i: (not i.measure, i.qualifier == "target", rank.get(i.id, 999),
                                  -(i.period.end.toordinal() if i.period.end and i.qualifier != "target" else 0), i.id))
     seen_measures = {(r.measure, False) for r in rows}
@@ -226,10 +222,11 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
         if anchor is None:
             continue
         peers = [anchor]
-        for rid in sorted(lib.regions):
+        across = lib.measure_across_regions(measure)     # only the regions that publish it
+        for rid in sorted(across):
             if rid == region:
                 continue
-            fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)]
+            fit = [i for i in across[rid] if chartable_together(anchor, i)]
             if fit:
                 peers.append(_latest(fit))
         if len(peers) < 2:

@@ -56,7 +56,7 @@ def descendants(lib: Library, rid: str) -> set[str]:
     out: set[str] = set()
     frontier = {rid}
     while frontier:
-        nxt = {r.id for r in lib.regions.values() if r.parent in frontier and r.id not in out}
+        nxt = {c for rid in frontier for c in lib.children_of(rid) if c not in out}
         out |= nxt
         frontier = nxt
     return out
@@ -69,13 +69,11 @@ def gap_themes(lib: Library, region: str, audience: str) -> list[str]:
     recommendations addressed to the region add weight to their themes, since a
     source recommends where it sees a gap.  Audience themes break ties."""
     score: Counter[str] = Counter()
-    for f in lib.findings.values():
-        if f.region == region and f.kind == "problem":
-            score[f.theme] += 4 - f.priority
-    for r in lib.recommendations.values():
-        if r.region == region:
-            for t in r.themes:
-                score[t] += 1
+    for f in lib.findings_of(region, ("problem",)):
+        score[f.theme] += 4 - f.priority
+    for r in lib.recommendations_of(region):
+        for t in r.themes:
+            score[t] += 1
     favoured = AUDIENCE_THEMES.get(audience, ())
     return sorted(score, key=lambda t: (-score[t], t not in favoured, t))
 
@@ -90,46 +88,51 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
     gaps = gap_themes(lib, region, audience)
     gap_set = set(gaps)
 
+    # One pass over the indexes gathers every candidate's evidence: the recommendations
+    # for the region that name a benchmark, and the cases and strengths on its gap
+    # themes.  A region with none of these scores 0 and is never looked at.
+    learned: Counter[str] = Counter(r.benchmark for r in lib.recommendations_of(region) if r.benchmark)
+    n_cases: Counter[str] = Counter()
+    themes: dict[str, Counter[str]] = {}
+    seen_cases: set[str] = set()
+    for gap in gaps:
+        for c in lib.cases_on(gap):
+            if c.id in seen_cases:
+                continue
+            seen_cases.add(c.id)
+            n_cases[c.region] += 1
+            counter = themes.setdefault(c.region, Counter())
+            for t in c.themes:
+                if t in gap_set:
+                    counter[t] += 1
+        for f in lib.findings_on(gap):
+            if f.kind in ("strength", "result"):
+                themes.setdefault(f.region, Counter())[f.theme] += 1
+
     def evidence(candidate: str) -> tuple[int, int, list[str]]:
-        learned = sum(1 for r in lib.recommendations.values()
-                      if r.region == region and r.benchmark == candidate)
-        themes: Counter[str] = Counter()
-        n_cases = 0
-        for c in lib.cases.values():
-            if c.region == candidate and gap_set.intersection(c.themes):
-                n_cases += 1
-                for t in c.themes:
-                    if t in gap_set:
-                        themes[t] += 1
-        for f in lib.findings.values():
-            if f.region == candidate and f.kind in ("strength", "result") and f.theme in gap_set:
-                themes[f.theme] += 1
-        ordered = sorted(themes, key=lambda t: (gaps.index(t), t))
-        return learned, n_cases, ordered
+        ordered = sorted(themes.get(candidate, ()), key=lambda t: (gaps.index(t), t))
+        return learned[candidate], n_cases[candidate], ordered
 
     if requested:
-        learned, n_cases, themes = evidence(requested)
-        return BenchmarkChoice(requested, tuple(themes), n_cases, learned, "user")
+        found_learned, found_cases, found_themes = evidence(requested)
+        return BenchmarkChoice(requested, tuple(found_themes), found_cases, found_learned, "user")
 
     excluded = {region, *ancestors(lib, region), *descendants(lib, region)}
     best: tuple[int, str] | None = None
-    for cand in sorted(lib.regions):
-        if cand in excluded or lib.regions[cand].level in NOT_BENCHMARKS:
+    for cand in sorted({*learned, *n_cases, *themes}):
+        if cand in excluded or cand not in lib.regions or lib.regions[cand].level in NOT_BENCHMARKS:
             continue
-        learned, n_cases, themes = evidence(cand)
-        score = 3 * learned + n_cases + len(themes)
+        score = 3 * learned[cand] + n_cases[cand] + len(themes.get(cand, ()))
         if score >= 3 and (best is None or score > best[0]):
             best = (score, cand)
     if best is None:
         return BenchmarkChoice(None, (), 0, 0, "none")
-    learned, n_cases, themes = evidence(best[1])
-    return BenchmarkChoice(best[1], tuple(themes), n_cases, learned, "rule")
+    found_learned, found_cases, found_themes = evidence(best[1])
+    return BenchmarkChoice(best[1], tuple(found_themes), found_cases, found_learned, "rule")
 
 
 def findings_for(lib: Library, region: str, kinds: tuple[str, ...], theme: str | None = None) -> list[Finding]:
-    out = [f for f in lib.findings.values()
-           if f.region == region and f.kind in kinds and (theme is None or f.theme == theme)]
-    return sorted(out, key=lambda f: (f.priority, f.id))
+    return lib.findings_of(region, kinds, theme)     # by (priority, id)
 
 
 def cases_for(lib: Library, region: str, themes: list[str]) -> list[Case]:
@@ -140,7 +143,7 @@ def cases_for(lib: Library, region: str, themes: list[str]) -> list[Case]:
         best = min((rank.get(t, 99) for t in c.themes), default=99)
         return (best, -len(c.indicators), c.id)
 
-    return sorted((c for c in lib.cases.values() if c.region == region), key=key)
+    return sorted(lib.cases_of(region), key=key)
 
 
 def recommendations_for(lib: Library, region: str, benchmark: str | None, audience: str,
@@ -165,8 +168,12 @@ def recommendations_for(lib: Library, region: str, benchmark: str | None, audien
             return 2
         return None
 
+    # Only these can be eligible (see tier); the sort below is total, so order in is irrelevant.
+    pool = {r.id: r for r in (*lib.recommendations_of(region), *lib.recommendations_of(benchmark),
+                              *lib.recommendations_learning_from(benchmark),
+                              *(r for p in parents for r in lib.recommendations_of(p)))}
     chosen = []
-    for r in lib.recommendations.values():
+    for r in pool.values():
         t = tier(r)
         if t is None or audience not in r.audiences:
             continue
@@ -177,5 +184,5 @@ def recommendations_for(lib: Library, region: str, benchmark: str | None, audien
 
 
 def indicators_for(lib: Library, region: str) -> list[Indicator]:
-    return sorted((i for i in lib.indicators.values() if i.region == region),
+    return sorted(lib.indicators_of(region),
                   key=lambda i: (i.period.end is None, -(i.period.end.toordinal() if i.period.end else 0), i.id))

@@ -12,11 +12,13 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ContentError, UsageError
 from ..paths import data_dir
 from . import loader
+from .index import Index, get
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
 from .units import Unit, format_value
 
@@ -25,22 +27,97 @@ __all__ = ["Library", "load_library", "KINDS"]
 KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
 
 
+_MAPPINGS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "units")
+
+
 @dataclass(frozen=True)
 class Library:
-    """Every record of the knowledge base, by kind and id.  Immutable once loaded."""
+    """Every record of the knowledge base, by kind and id.  Immutable once loaded: the
+    mappings are read-only views, and the query methods below answer from indexes
+    built once, on the first query, instead of scanning every record."""
 
-    regions: dict[str, Region]
-    themes: dict[str, Theme]
-    sources: dict[str, Source]
-    indicators: dict[str, Indicator]
-    findings: dict[str, Finding]
-    cases: dict[str, Case]
-    recommendations: dict[str, Recommendation]
-    units: dict[str, Unit]
+    regions: Mapping[str, Region]
+    themes: Mapping[str, Theme]
+    sources: Mapping[str, Source]
+    indicators: Mapping[str, Indicator]
+    findings: Mapping[str, Finding]
+    cases: Mapping[str, Case]
+    recommendations: Mapping[str, Recommendation]
+    units: Mapping[str, Unit]
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
     folders: tuple[str, ...] = ()
-    _names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _names: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _index: Index | None = field(default=None, init=False, repr=False, compare=False)
+    _editions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in (*_MAPPINGS, "_names"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(value))
+
+    @property
+    def index(self) -> Index:
+        """The indexes, built on first use (a `briefgen check` never needs them)."""
+        if self._index is None:
+            object.__setattr__(self, "_index", Index(self.regions, self.indicators, self.findings,
+                                                     self.cases, self.recommendations))
+        return self._index  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ indexed queries
+
+    def children_of(self, region: str) -> tuple[str, ...]:
+        """Ids of the regions whose parent is ``region``, in load order."""
+        return get(self.index.children, region)
+
+    def indicators_of(self, region: str | None) -> tuple[Indicator, ...]:
+        """The region's figures, in load order."""
+        return get(self.index.indicators, region)
+
+    def by_measure(self, region: str | None) -> Mapping[str, tuple[Indicator, ...]]:
+        """The region's figures that carry a ``measure`` key, grouped by it (load order within)."""
+        return self.index.measures.get(region, MappingProxyType({}))
+
+    def measure_across_regions(self, measure: str) -> Mapping[str, tuple[Indicator, ...]]:
+        """Every region's figures on ``measure``, by region id."""
+        return self.index.across.get(measure, MappingProxyType({}))
+
+    def findings_of(self, region: str | None, kinds: Iterable[str] | None = None,
+                    theme: str | None = None) -> list[Finding]:
+        """The region's findings of ``kinds`` (all when None), optionally on ``theme``,
+        headline first (by priority, then id)."""
+        wanted = None if kinds is None else frozenset(kinds)
+        return [f for f in get(self.index.findings, region)
+                if (wanted is None or f.kind in wanted) and (theme is None or f.theme == theme)]
+
+    def findings_on(self, theme: str) -> tuple[Finding, ...]:
+        """Every region's findings on ``theme``, in load order."""
+        return get(self.index.findings_by_theme, theme)
+
+    def cases_of(self, region: str | None) -> tuple[Case, ...]:
+        """The region's cases, in load order."""
+        return get(self.index.cases, region)
+
+    def cases_on(self, theme: str) -> tuple[Case, ...]:
+        """Every region's cases that name ``theme``, by id."""
+        return get(self.index.cases_by_theme, theme)
+
+    def recommendations_of(self, region: str | None) -> tuple[Recommendation, ...]:
+        """Recommendations addressed to the region, in load order."""
+        return get(self.index.recommendations, region)
+
+    def recommendations_learning_from(self, benchmark: str | None) -> tuple[Recommendation, ...]:
+        """Recommendations (for any region) that the sources draw from ``benchmark``'s practice."""
+        return get(self.index.learned_from, benchmark)
+
+    def regions_named_in(self, text: str) -> set[str]:
+        """Ids of the regions whose English or Chinese name occurs anywhere in ``text``."""
+        return self.index.regions_named_in(text)
+
+    def sources_cited(self) -> frozenset[str]:
+        """Ids of the sources that any figure, finding, case or recommendation cites."""
+        return self.index.sources_cited
 
     # ------------------------------------------------------------------ regions
 
@@ -67,7 +144,12 @@ class Library:
         """Records of ``kind`` about ``region`` and/or ``theme`` (ids), in a stable order."""
         if kind not in KINDS:
             raise UsageError(f"unknown kind '{kind}'; choose one of {', '.join(KINDS)}")
-        records = list(getattr(self, kind).values())
+        by_region = {"indicators": self.indicators_of, "cases": self.cases_of,
+                     "recommendations": self.recommendations_of}
+        if region is not None and kind in by_region:
+            records = list(by_region[kind](region))
+        else:
+            records = list(getattr(self, kind).values())
         if region is not None:
             if kind == "regions":
                 records = [r for r in records if region in (r.id, r.parent)]
@@ -94,7 +176,12 @@ class Library:
         """The library as it stood on ``when``: later sources and figures left out.
 
         A figure is dropped when its period ends after ``when``, when its source is
-        dated after ``when``, or when it belongs to such a source."""
+        dated after ``when``, or when it belongs to such a source.  Each date's view is
+        made once per library, so every brief of an edition shares its indexes."""
+        hit = self._editions.get(when)
+        if hit is not None:
+            return hit
+
         def dated_after(sid: str) -> bool:
             d = self.sources[sid].date
             return d > when.isoformat()[: len(d)]
@@ -109,8 +196,12 @@ class Library:
         rec = {k: v for k, v in self.recommendations.items()
                if v.source in ok_sources and any(e in fnd or e in cas for e in v.evidence)}
         stamp = hashlib.sha256(f"{self.fingerprint}|as-of {when}".encode()).hexdigest()
-        return replace(self, sources=ok_sources, indicators=ind, findings=fnd, cases=cas,
+        view = replace(self, sources=ok_sources, indicators=ind, findings=fnd, cases=cas,
                        recommendations=rec, fingerprint=stamp)
+        if len(self._editions) > 8:
+            self._editions.clear()
+        self._editions[when] = view
+        return view
 
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in KINDS}
