@@ -41,11 +41,15 @@ __all__ = ["make", "make_all", "batch", "BatchReport", "BriefSpec", "load_librar
 FORMATS = ("pdf", "docx", "md", "html")
 
 
-def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = ()) -> "Library":
-    """Load and validate the knowledge base (built-in, or ``content`` plus ``overlays``)."""
+def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = (), *,
+                 cache: bool = True) -> "Library":
+    """Load and validate the knowledge base (built-in, or ``content`` plus ``overlays``).
+
+    With ``cache`` a new process starts from the parsed records kept in the user cache
+    folder while the content files are unchanged; ``cache=False`` parses afresh."""
     from .library import load_library as _load
 
-    return _load(content, overlays)
+    return _load(content, overlays, cache=cache)
 
 
 def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str | Path | None = None,
@@ -77,13 +81,13 @@ def make(region: str, *, benchmark: str | None = None, audience: str = "governme
          length: str = "standard", lang: str = "en", format: str = "pdf",
          output: str | Path | None = None, content: str | Path | None = None,
          overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
-         style: "HouseStyle | None" = None, as_of: date | None = None) -> bytes | Path:
+         style: "HouseStyle | None" = None, as_of: date | None = None, cache: bool = True) -> bytes | Path:
     """Make one brief.  Returns its bytes, or writes ``output`` (a file path) and returns the path.
 
     ``region`` and ``benchmark`` accept ids, English or Chinese names, in any case."""
     files = make_all(region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      formats=(format,), content=content, overlays=overlays, templates=templates,
-                     style=style, as_of=as_of)
+                     style=style, as_of=as_of, cache=cache)
     data = next(iter(files.values()))
     if output is None:
         return data
@@ -97,7 +101,7 @@ def make_all(region: str, *, benchmark: str | None = None, audience: str = "gove
              content: str | Path | None = None, overlays: Sequence[str | Path] = (),
              templates: str | Path | None = None, style: "HouseStyle | None" = None,
              as_of: date | None = None, edition: date | None = None,
-             new_since: Sequence[str] | None = None) -> dict[str, bytes]:
+             new_since: Sequence[str] | None = None, cache: bool = True) -> dict[str, bytes]:
     """Compose one brief once and render it in each of ``formats``: {format: bytes}."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -105,7 +109,7 @@ def make_all(region: str, *, benchmark: str | None = None, audience: str = "gove
     from .build import build
     from .style import DEFAULT_STYLE
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=cache)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      as_of=as_of, date=edition, new_since=tuple(new_since) if new_since is not None else None)
     return build(spec, formats, lib, templates=str(templates) if templates else None,
@@ -116,7 +120,7 @@ def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | 
           force: bool = False, shard: "str | tuple[int, int] | None" = None, as_of: date | None = None,
           since: str | Path | None = None, content: str | Path | None = None,
           overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
-          style: "HouseStyle | None" = None, progress: bool = False) -> "BatchReport":
+          style: "HouseStyle | None" = None, progress: bool = False, cache: bool = True) -> "BatchReport":
     """Build every brief a plan lists into ``output/<edition>/`` and return a BatchReport.
 
     ``plan`` is a TOML file or the same tables as a dict (``{"briefs": [{"regions": "all"}]}``).
@@ -127,7 +131,7 @@ def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | 
 
     return run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
                      content=content, overlays=overlays, templates=templates, style=style,
-                     progress=progress)
+                     progress=progress, cache=cache)
 
 
 def __getattr__(name: str) -> Any:

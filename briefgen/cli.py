@@ -34,6 +34,9 @@ def content_options(f):
                      help="A folder of extra content added on top (repeatable).")(f)
     f = click.option("--content", type=click.Path(file_okay=False),
                      help="Use this content folder instead of the built-in one.")(f)
+    f = click.option("--no-cache", "no_cache", is_flag=True,
+                     help="Parse and check the content afresh instead of using the parsed copy in the "
+                          "user cache folder (which is used only while the files are unchanged).")(f)
     return f
 
 
@@ -67,7 +70,7 @@ def cli() -> None:
 @click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
 @click.option("--paper", type=click.Choice(("A4", "Letter")), help="Paper size (default A4, or the config's).")
 @click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
-def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
+def make(region, benchmark, audience, length, lang, formats, output, content, overlays, no_cache, templates,
          config, reference_docx, paper, as_of) -> None:
     """Make one brief, in one or more formats.
 
@@ -88,7 +91,7 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
 
     fmts = list(dict.fromkeys(("pdf", "docx", "md", "html") if "all" in formats else (formats or ("pdf",))))
     style = load_style(config, reference_docx=reference_docx, paper=paper)
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      as_of=as_of)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
@@ -117,7 +120,8 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
 @click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
 @click.option("--merge-manifests", "merge", type=click.Path(file_okay=False), metavar="DIR",
               help="Merge the shard manifests in edition folder DIR into DIR/manifest.json, then stop.")
-def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, templates, config, merge) -> None:
+def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, no_cache, templates, config,
+          merge) -> None:
     """Build every brief a plan lists, in parallel, into OUTPUT/<edition>/.
 
     Prints each file written, one a line; files whose inputs have not changed are
@@ -144,7 +148,7 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
         raise UsageError("give a plan file: briefgen batch PLAN.toml (see briefgen batch --help)")
     report = run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
                        content=content, overlays=overlays, templates=templates, style=load_style(config),
-                       echo=click.echo, progress=sys.stderr.isatty())
+                       echo=click.echo, progress=sys.stderr.isatty(), cache=not no_cache)
     for line in report.lines():
         click.echo(line, err=True)
     if report.exit_code:
@@ -157,7 +161,7 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
 @click.option("--theme", "-t", help="Only records on this theme id.")
 @click.option("--format", "-f", "fmt", type=click.Choice(("table", "csv", "json")), default="table", show_default=True)
 @content_options
-def list_(kind, region, theme, fmt, content, overlays) -> None:
+def list_(kind, region, theme, fmt, content, overlays, no_cache) -> None:
     """List regions, themes, sources, indicators, findings, cases or recommendations.
 
     \b
@@ -169,7 +173,7 @@ def list_(kind, region, theme, fmt, content, overlays) -> None:
     from .library import load_library
     from .listing import write_listing
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
         from .library.loader import suggest
@@ -182,7 +186,7 @@ def list_(kind, region, theme, fmt, content, overlays) -> None:
 @click.option("--coverage", is_flag=True, help="Also print counts per source, region and theme.")
 @click.option("--seeds", "seed_texts", type=click.Path(file_okay=False),
               help="Folder of source texts: check every figure and locator appears in its source.")
-def check(content, overlays, coverage, seed_texts) -> None:
+def check(content, overlays, no_cache, coverage, seed_texts) -> None:
     """Load and validate the content, reporting every problem at once.
 
     \b
@@ -194,7 +198,7 @@ def check(content, overlays, coverage, seed_texts) -> None:
     from .library import load_library
     from .listing import write_coverage
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     counts = lib.counts()
     click.echo("content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     if seed_texts:

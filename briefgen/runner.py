@@ -13,8 +13,9 @@ new" section measured against a previous edition's manifest.
 
 The main process decides, writes and keeps the manifest; worker processes only
 compose and render, each with the library loaded once.  Every write is atomic
-and the manifest is rewritten, under a file lock, after each brief, so an
-interrupted run leaves a manifest that matches the disk.
+and each brief's entries are appended, under a file lock, to the manifest's
+journal (journal.py), which is folded into the manifest as it grows and when the
+run ends, so an interrupted run leaves a manifest that matches the disk.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import __version__
 from .errors import BriefgenError, UsageError
+from .journal import Journal, read_journal
 from .library import Library, flat_record, load_library
 from .library.loader import suggest
 from .output import TEMP_PREFIX, inside, write_atomic
@@ -416,11 +418,20 @@ def _entries(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {e["key"]: e for e in (data or {}).get("files", []) if isinstance(e, dict) and "key" in e}
 
 
+def entries_with_journal(path: Path, data: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The file entries of manifest ``path`` (or its contents ``data``), with the entries its
+    journal holds since it was last written (a run killed outright leaves them there)."""
+    out = _entries(read_manifest(path) if data is None else data)
+    for entry in read_journal(path):
+        out[entry["key"]] = entry
+    return out
+
+
 def _all_entries(folder: Path) -> dict[str, dict[str, Any]]:
     """Every file entry any manifest in ``folder`` holds (shards' and the merged one)."""
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("manifest*.json")):
-        out.update(_entries(read_manifest(path)))
+        out.update(entries_with_journal(path))
     return out
 
 
@@ -479,13 +490,13 @@ def merge_manifests(folder: str | Path) -> Path:
         if not paths:
             raise UsageError(f"{folder}: no shard manifests (manifest.shard-K-of-N.json) to merge")
         merged = read_manifest(folder / MANIFEST) or {}
-        entries = _entries(merged)
+        entries = entries_with_journal(folder / MANIFEST, merged)
         header = {k: v for k, v in merged.items() if k != "files"}
         fingerprints = set()
         for path in paths:
             data = read_manifest(path, strict=True)
             fingerprints.add(data.get("content_fingerprint"))
-            for key, entry in _entries(data).items():
+            for key, entry in entries_with_journal(path, data).items():
                 old = entries.get(key)
                 # Keep whichever entry still describes the file on disk, else the newer one.
                 if old is None or _sha256(folder / entry["path"]) == entry["sha256"] or \
@@ -498,6 +509,7 @@ def merge_manifests(folder: str | Path) -> Path:
                                 "same content, then merge")
         header["merged_from"] = [p.name for p in paths]
         _write_manifest(folder / MANIFEST, header, entries, prune=True)
+        Journal(folder / MANIFEST).clear()
     return folder / MANIFEST
 
 
@@ -507,8 +519,8 @@ class Builder:
     """Composes and renders briefs from one library; one per worker process (or per call)."""
 
     def __init__(self, content: str | None, overlays: Sequence[str], templates: str | None,
-                 style: HouseStyle):
-        self.library = load_library(content, overlays)
+                 style: HouseStyle, cache: bool = True):
+        self.library = load_library(content, overlays, cache=cache)
         self.templates = templates
         self.style = style
 
@@ -529,13 +541,13 @@ class Builder:
 _worker: Builder | None = None   # set in each worker process by _init_worker, never in the parent
 
 
-def _init_worker(content, overlays, templates, style) -> None:
+def _init_worker(content, overlays, templates, style, cache: bool = True) -> None:
     # Ctrl-C reaches the whole process group; the parent decides when to stop, so
     # workers finish the brief in hand instead of dying mid-render.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     global _worker
-    _worker = Builder(content, overlays, templates, style)
+    _worker = Builder(content, overlays, templates, style, cache)
 
 
 def _work(spec: BriefSpec, formats: tuple[str, ...]) -> dict[str, Any]:
@@ -655,9 +667,12 @@ class _Run:
     force: bool
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # this run's, by key
     claimed: dict[str, str] = field(default_factory=dict)              # path -> key, this run
-    #: What this run last wrote to the manifest, and the file's (inode, mtime, size) after it.
-    _written: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _written_stat: tuple[int, int, int] | None = None
+    #: The manifest as it stands: its file's entries with the journal's applied, and the
+    #: manifest file's (inode, mtime, size) when this run last read or wrote it.
+    view: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal: Journal | None = None
+    _manifest_stat: tuple[int, int, int] | None = None
+    _synced: bool = False
     _lines: dict[str, tuple[dict, str]] = field(default_factory=dict)
 
     def file_key(self, job_key: str, fmt: str) -> str:
@@ -680,8 +695,9 @@ class _Run:
             return
         used: BriefSpec = result["spec"]
         written_now: list[Path] = []
+        recorded: list[dict[str, Any]] = []
         with folder_lock(self.folder):
-            on_disk = self._on_disk()
+            on_disk = self._sync()
             for fmt in job.formats:
                 name, data = result["files"][fmt]
                 path = inside(self.folder, name)
@@ -698,12 +714,14 @@ class _Run:
                     old = on_disk.get(key) or {}
                     stamp = old.get("written") if old.get("sha256") == sha else None
                     self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), stamp or _now())
+                    recorded.append(self.entries[key])
                     continue
                 write_atomic(path, data)
                 written_now.append(path)
                 self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), _now())
+                recorded.append(self.entries[key])
                 self._remove_stale(on_disk.get(key), name)
-            self._save(on_disk)
+            self._record(recorded)
         for path in written_now:
             self.report.written.append(path)
             self.progress.clear()
@@ -721,28 +739,51 @@ class _Run:
             if _sha256(stale) == old.get("sha256"):
                 stale.unlink()
 
-    def _save(self, on_disk: dict[str, dict[str, Any]], prune: bool = False) -> None:
-        # Another batch may have added entries since we last looked: keep theirs, then ours,
-        # except where it has since rewritten one of our files with other bytes (other
-        # templates, say): then its entry is the one that describes the disk.
-        for key, ours in list(self.entries.items()):
-            theirs = on_disk.get(key)
+    def _sync(self) -> dict[str, dict[str, Any]]:
+        """The manifest's entries now (under the lock): re-read in full only when another
+        batch has rewritten the manifest since; otherwise only the journal's new lines."""
+        if self.journal is None:
+            self.journal = Journal(self.manifest_path)
+        stat = _stat(self.manifest_path)
+        news = self.journal.catch_up() if self._synced and stat == self._manifest_stat else None
+        if news is None:
+            self.view = _entries(read_manifest(self.manifest_path))
+            self._manifest_stat = stat
+            news = self.journal.reset()
+            self._synced = True
+        for entry in news:
+            self.view[entry["key"]] = entry
+        return self.view
+
+    def _record(self, entries: list[dict[str, Any]]) -> None:
+        """Append this brief's entries to the journal; fold it in when it is as long as the manifest."""
+        assert self.journal is not None
+        self.journal.append(entries)
+        for entry in entries:
+            self.view[entry["key"]] = entry
+        if self.journal.due(len(self.view)):
+            self._compact()
+
+    def _compact(self, prune: bool = False) -> None:
+        """Write the manifest from the view and empty the journal (under the lock, after _sync).
+
+        Another batch may have added entries since we last looked: keep theirs, then ours,
+        except where it has since rewritten one of our files with other bytes (other
+        templates, say): then its entry is the one that describes the disk."""
+        entries = dict(self.view)
+        for key, ours in self.entries.items():
+            theirs = entries.get(key)
+            if theirs is ours:
+                continue
             if theirs and theirs.get("sha256") != ours.get("sha256") \
                     and _sha256(self.folder / ours["path"]) != ours.get("sha256"):
-                self.entries[key] = theirs
-        files = _write_manifest(self.manifest_path, {**self.header, "updated": _now()},
-                                {**on_disk, **self.entries}, prune=prune, lines=self._lines)
-        self._written, self._written_stat = _entries({"files": files}), _stat(self.manifest_path)
-
-    def _on_disk(self) -> dict[str, dict[str, Any]]:
-        """The manifest's entries, re-read only if another batch has replaced it since we wrote it.
-
-        Parsing the whole manifest after every brief grew with the batch (quadratic in all);
-        an atomic write always brings a new inode, so an unchanged stat means our own bytes."""
-        stat = _stat(self.manifest_path)
-        if stat is not None and stat == self._written_stat:
-            return dict(self._written)
-        return _entries(read_manifest(self.manifest_path))
+                continue
+            entries[key] = ours
+        files = _write_manifest(self.manifest_path, {**self.header, "updated": _now()}, entries,
+                                prune=prune, lines=self._lines)
+        assert self.journal is not None
+        self.journal.clear()
+        self.view, self._manifest_stat = _entries({"files": files}), _stat(self.manifest_path)
 
     def finish(self) -> None:
         with folder_lock(self.folder):
@@ -750,7 +791,8 @@ class _Run:
                 # Under the lock no batch is mid-write, so any temp file is a crashed run's.
                 with contextlib.suppress(OSError):
                     tmp.unlink()
-            self._save(self._on_disk(), prune=True)
+            self._sync()
+            self._compact(prune=True)
         self.progress.clear()
 
 
@@ -759,7 +801,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
               since: str | Path | None = None, content: str | Path | None = None,
               overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
               style: HouseStyle | None = None, echo: Callable[[str], None] | None = None,
-              progress: bool = False) -> BatchReport:
+              progress: bool = False, cache: bool = True) -> BatchReport:
     """Build every brief ``plan`` asks for into ``output/<edition>/``; see the module docstring.
 
     ``echo`` is called with each path written; ``progress`` shows a bar on stderr.
@@ -774,7 +816,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs {jobs}: give 1 or more")
     shard_kn = parse_shard(shard)
-    lib = load_library(content_s, overlays_s)
+    lib = load_library(content_s, overlays_s, cache=cache)
     the_plan = load_plan(plan, lib, as_of=as_of)
     view = lib.as_of(as_of) if as_of else lib
     hashes = content_hashes(view)
@@ -830,16 +872,17 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
             if todo:
                 workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
                 if workers == 1:
-                    _run_here(todo, run, stop, content_s, overlays_s, templates_s, style)
+                    _run_here(todo, run, stop, content_s, overlays_s, templates_s, style, cache)
                 else:
-                    _run_pool(todo, run, stop, workers, content_s, overlays_s, templates_s, style)
+                    _run_pool(todo, run, stop, workers, content_s, overlays_s, templates_s, style, cache)
         finally:
             run.finish()
     return report
 
 
-def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templates, style) -> None:
-    builder = Builder(content, overlays, templates, style)
+def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templates, style,
+              cache: bool = True) -> None:
+    builder = Builder(content, overlays, templates, style, cache)
     for i, job in enumerate(todo):
         if stop.requested:
             run.report.interrupted, run.report.not_built = True, len(todo) - i
@@ -848,12 +891,12 @@ def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templa
 
 
 def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, overlays, templates,
-              style) -> None:
+              style, cache: bool = True) -> None:
     queue = list(reversed(todo))
     pending: dict[Future, Job] = {}
     broken: str | None = None
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(content, overlays, templates, style)) as pool:
+                             initargs=(content, overlays, templates, style, cache)) as pool:
         while queue or pending:
             # Keep only a little work queued, so stopping has little to cancel.
             while queue and not stop.requested and broken is None and len(pending) < 2 * workers:

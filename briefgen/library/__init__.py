@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ContentError, UsageError
 from ..paths import data_dir
+from . import cache as parsed_cache
 from . import loader
 from .index import Index, get
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
@@ -252,7 +253,7 @@ _cache_lock = threading.Lock()
 
 
 def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = (),
-                 seeds: str | Path | None = None) -> Library:
+                 seeds: str | Path | None = None, *, cache: bool = True) -> Library:
     """Load, validate and return the content library.
 
     ``content`` replaces the built-in content folder; each of ``overlays`` adds to
@@ -260,8 +261,12 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
     ``seeds`` (default: the built-in one) is always read, plus any ``sources.yaml``
     in the content folders.  Raises ContentError listing every problem.
 
-    The result is cached per process, keyed on the files' paths, sizes and
-    modification times, so repeated briefs do not re-read or re-validate."""
+    The result is kept per process, keyed on the files' paths, sizes and
+    modification times, so repeated briefs do not re-read or re-validate.  With
+    ``cache`` (the default) a process that has not loaded this content yet starts
+    from the parsed records in the user's cache folder when the files' bytes are
+    those it last validated (see cache.py); ``cache=False`` reads and checks
+    everything afresh and leaves the cache folder alone."""
     base = Path(content) if content else data_dir("content")
     folders = [base, *(Path(o) for o in overlays)]
     seed_dir = Path(seeds) if seeds else data_dir("seeds")
@@ -274,7 +279,8 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
         hit = _cache.get(key)
     if hit is not None:
         return hit
-    lib = _load(folders, seed_dir)
+    with parsed_cache.without_gc():
+        lib = _load(folders, seed_dir, use_cache=cache)
     with _cache_lock:
         if len(_cache) > 16:
             _cache.clear()
@@ -294,25 +300,45 @@ def _stat_key(folders: Iterable[Path], seed_dir: Path) -> tuple:
     return tuple(sig)
 
 
-def _load(folders: list[Path], seed_dir: Path) -> Library:
+def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Library:
     problems = loader.Problems()
     digest = hashlib.sha256()
-    per_folder: list[dict[str, list[loader.RawRecord]]] = []
-    seed_raws: list[loader.RawRecord] = []
+    # First read every file (the digest, and the parsed cache's key, need all their
+    # bytes), then parse only if the cache has nothing for exactly these bytes.
+    seed_texts: list[tuple[str, str | None]] = []
     if seed_dir.is_dir():
         for path in sorted(seed_dir.glob("*.yaml")):
             shown = f"seeds/{path.name}"
             # The reader feeds the digest, so each file is read once and only after its
             # size and permissions are checked (an unreadable file is a problem, not a crash).
-            seed_raws += loader.read_yaml(path, shown, "sources", problems, digest)
+            seed_texts.append((shown, loader.read_text(path, shown, problems, digest)))
+    folder_texts: list[list[tuple[str, str, str | None]]] = []
     for folder in folders:
-        found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
+        texts = []
         for kind, path, shown in loader.discover(folder, problems):
             digest.update(shown.encode())
+            texts.append((kind, shown, loader.read_text(path, shown, problems, digest)))
+        folder_texts.append(texts)
+    fingerprint = digest.hexdigest()
+    cache_key = None
+    if use_cache and not problems:
+        builtin = [(data_dir("content") / n) for n in ("units.yaml", "themes.yaml")]
+        cache_key = parsed_cache.cache_key(
+            [fingerprint.encode(), str(seed_dir).encode(), *(str(f).encode() for f in folders),
+             *(_bytes_or_empty(p) for p in builtin)])
+        cached = _from_cache(parsed_cache.load(cache_key), fingerprint, folders)
+        if cached is not None:
+            return cached
+
+    seed_raws = [r for shown, text in seed_texts for r in loader.parse_yaml(text, shown, "sources", problems)]
+    per_folder: list[dict[str, list[loader.RawRecord]]] = []
+    for texts in folder_texts:
+        found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
+        for kind, shown, text in texts:
             if kind == "indicators":
-                found[kind] += loader.read_csv(path, shown, problems, digest)
+                found[kind] += loader.parse_csv(text, shown, problems)
             else:
-                found[kind] += loader.read_yaml(path, shown, kind, problems, digest)
+                found[kind] += loader.parse_yaml(text, shown, kind, problems)
         per_folder.append(found)
 
     units = loader.load_units([r for f in per_folder for r in f["units"]], problems)
@@ -340,5 +366,27 @@ def _load(folders: list[Path], seed_dir: Path) -> Library:
     for region in records["regions"].values():
         for n in (region.id, region.name_en, region.name_zh, *region.aliases):
             names.setdefault(_name_key(n), region.id)
-    return Library(**records, units=units, fingerprint=digest.hexdigest(),
+    if cache_key is not None:   # only content that validated is ever cached
+        parsed_cache.store(cache_key, {"fingerprint": fingerprint, "records": records, "units": units,
+                                       "names": names})
+    return Library(**records, units=units, fingerprint=fingerprint,
+                   folders=tuple(str(f) for f in folders), _names=names)
+
+
+def _bytes_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _from_cache(payload: Any, fingerprint: str, folders: list[Path]) -> Library | None:
+    """The library a cache payload holds, if it is one and is for this content."""
+    if not isinstance(payload, dict) or payload.get("fingerprint") != fingerprint:
+        return None
+    records, units, names = payload.get("records"), payload.get("units"), payload.get("names")
+    if not (isinstance(records, dict) and set(records) == set(KINDS) and isinstance(units, dict)
+            and isinstance(names, dict) and all(isinstance(records[k], dict) for k in KINDS)):
+        return None
+    return Library(**records, units=units, fingerprint=fingerprint,
                    folders=tuple(str(f) for f in folders), _names=names)

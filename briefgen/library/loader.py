@@ -200,7 +200,7 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -> str | None:
+def read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -> str | None:
     """The file's text, or None after adding a problem; ``digest`` (a hashlib object) sees its bytes.
 
     The size is checked before reading, so an enormous file costs nothing."""
@@ -226,7 +226,11 @@ def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -
 
 
 def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
-    text = _read_text(path, shown, problems, digest)
+    return parse_yaml(read_text(path, shown, problems, digest), shown, kind, problems)
+
+
+def parse_yaml(text: str | None, shown: str, kind: str, problems: Problems) -> list[RawRecord]:
+    """The records of one YAML file's text (None: the file could not be read)."""
     if text is None:
         return []
     try:
@@ -261,7 +265,11 @@ def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any
 
 
 def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
-    text = _read_text(path, shown, problems, digest)
+    return parse_csv(read_text(path, shown, problems, digest), shown, problems)
+
+
+def parse_csv(text: str | None, shown: str, problems: Problems) -> list[RawRecord]:
+    """The figures of one indicators.csv's text (None: the file could not be read)."""
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
