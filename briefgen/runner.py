@@ -28,6 +28,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,8 @@ FORMATS = ("pdf", "docx", "md", "html")
 MANIFEST = "manifest.json"
 LOCK_NAME = ".briefgen.lock"
 MANIFEST_VERSION = 1
+#: Plans making more files than this say how many before they start.
+LARGE_EDITION = 10_000
 
 #: Plan keys: the plural and its singular spelling, what it may hold, and the default.
 _LIST_KEYS: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]] = {
@@ -610,14 +613,24 @@ class _Progress:
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.enabled = total, 0, enabled and total > 0
         self._shown = False
+        self._start = time.monotonic()
+
+    def eta(self) -> str:
+        """Time left at the pace so far, e.g. "ETA 3m05s" ("" before the first brief)."""
+        if not self.done or self.done >= self.total:
+            return ""
+        left = round((time.monotonic() - self._start) / self.done * (self.total - self.done))
+        hours, rest = divmod(left, 3600)
+        return f"ETA {hours}h{rest // 60:02d}m" if hours else f"ETA {rest // 60}m{rest % 60:02d}s"
 
     def step(self, label: str = "") -> None:
         self.done += 1
         if self.enabled:
             width = 24
             filled = width * self.done // self.total
+            eta = self.eta()
             sys.stderr.write(f"\r\033[K[{'#' * filled}{'-' * (width - filled)}] "
-                             f"{self.done}/{self.total} {label[:60]}")
+                             f"{self.done}/{self.total} {eta + ' ' if eta else ''}{label[:60]}")
             sys.stderr.flush()
             self._shown = True
 
@@ -866,6 +879,13 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
         if stale:
             todo.append(replace(job, formats=tuple(stale)))
     run.progress = _Progress(len(todo), progress)
+    planned = sum(len(j.formats) for j in selected)
+    if planned > LARGE_EDITION:
+        # A very large plan says what it is about to do before it starts, not after an hour.
+        building = sum(len(j.formats) for j in todo)
+        sys.stderr.write(f"briefgen: this plan makes {planned:,} files ({len(selected):,} briefs); "
+                         f"{building:,} need building, {planned - building:,} are up to date\n")
+        sys.stderr.flush()
 
     with _Stop() as stop:
         try:
