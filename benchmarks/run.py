@@ -86,15 +86,14 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def timed(argv: Sequence[str], cwd: Path, *, sample_tree: bool = False,
-          env: dict[str, str] | None = None) -> tuple[float, float, float]:
+def timed(argv: Sequence[str], cwd: Path, *, sample_tree: bool = False) -> tuple[float, float, float]:
     """Run ``argv``; return (wall seconds, peak RSS MB of it and its children, peak summed PSS MB).
 
     The peak RSS comes from wait4, which reports the largest resident set of the
     process and every child it waited for (the batch's workers).  The summed figure
     samples the live process tree's PSS every 0.2 s (0 when ``sample_tree`` is false)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), cwd=cwd, env=env or bench_env(), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(list(argv), cwd=cwd, env=bench_env(), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     peak_sum = [0.0]
     done = threading.Event()
@@ -343,6 +342,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                                   if args.scale_batch_sizes is not None else list(args.scale_sizes))
     except ValueError:
         p.error("--scale-sizes and --scale-batch-sizes take numbers separated by commas, e.g. 10,100,1000")
+    if any(n < 10 for n in args.scale_sizes):
+        p.error("--scale-sizes: each size must be 10 regions or more (the section briefs regions 1 to 7)")
     args.runs = args.runs or (3 if args.quick else 5)
     args.batch_runs = args.batch_runs or (1 if args.quick else 3)
     return args

@@ -305,19 +305,19 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
     digest = hashlib.sha256()
     # First read every file (the digest, and the parsed cache's key, need all their
     # bytes), then parse only if the cache has nothing for exactly these bytes.
-    seed_texts: list[tuple[str, str | None]] = []
+    seed_texts: list[tuple[str, bytes | None]] = []
     if seed_dir.is_dir():
         for path in sorted(seed_dir.glob("*.yaml")):
             shown = f"seeds/{path.name}"
             # The reader feeds the digest, so each file is read once and only after its
             # size and permissions are checked (an unreadable file is a problem, not a crash).
-            seed_texts.append((shown, loader.read_text(path, shown, problems, digest)))
-    folder_texts: list[list[tuple[str, str, str | None]]] = []
+            seed_texts.append((shown, loader.read_bytes(path, shown, problems, digest)))
+    folder_texts: list[list[tuple[str, str, bytes | None]]] = []
     for folder in folders:
         texts = []
         for kind, path, shown in loader.discover(folder, problems):
             digest.update(shown.encode())
-            texts.append((kind, shown, loader.read_text(path, shown, problems, digest)))
+            texts.append((kind, shown, loader.read_bytes(path, shown, problems, digest)))
         folder_texts.append(texts)
     fingerprint = digest.hexdigest()
     cache_key = None
@@ -330,15 +330,19 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
         if cached is not None:
             return cached
 
-    seed_raws = [r for shown, text in seed_texts for r in loader.parse_yaml(text, shown, "sources", problems)]
+    def text(raw: bytes | None, shown: str) -> str | None:
+        return loader.decode_text(raw, shown, problems)
+
+    seed_raws = [r for shown, raw in seed_texts
+                 for r in loader.parse_yaml(text(raw, shown), shown, "sources", problems)]
     per_folder: list[dict[str, list[loader.RawRecord]]] = []
     for texts in folder_texts:
         found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
-        for kind, shown, text in texts:
+        for kind, shown, raw in texts:
             if kind == "indicators":
-                found[kind] += loader.parse_csv(text, shown, problems)
+                found[kind] += loader.parse_csv(text(raw, shown), shown, problems)
             else:
-                found[kind] += loader.parse_yaml(text, shown, kind, problems)
+                found[kind] += loader.parse_yaml(text(raw, shown), shown, kind, problems)
         per_folder.append(found)
 
     units = loader.load_units([r for f in per_folder for r in f["units"]], problems)

@@ -18,7 +18,7 @@ valid", and ``briefgen check`` on them has nothing to report.
 
 Unpickling runs code chosen by the file, so a cache file is loaded only when all of
 these hold: the folder and the file belong to this user and nobody else may write
-them; the file starts with briefgen's header and carries an HMAC-SHA256 of its
+them; the file starts with briefgen's header and carries a keyed BLAKE2b MAC of its
 payload made with a secret only this user can read (created on first use); and the
 payload names no class but briefgen's own record types and a few plain value types.
 A file failing any check, or failing to load, is ignored and rewritten.  Writers
@@ -60,12 +60,15 @@ _ALLOWED_MODULES = ("briefgen.library.model", "briefgen.library.units", "briefge
 @contextlib.contextmanager
 def without_gc():
     """Pause the cyclic garbage collector: building ~10^5 records, none of them in a
-    cycle, otherwise sets it off thousands of times and doubles the cost."""
+    cycle, otherwise sets it off thousands of times and doubles the cost.  Afterwards
+    the survivors are frozen (gc.freeze), so later collections never walk the library
+    again; plain reference counting still frees it when it is dropped."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
@@ -137,6 +140,11 @@ def _folder(create: bool) -> Path | None:
     return folder if _private(st, folder=True) else None
 
 
+def _mac(secret: bytes, payload: bytes) -> bytes:
+    """A keyed BLAKE2b of the payload (a MAC, and twice as fast as HMAC-SHA256 on 20 MB)."""
+    return hashlib.blake2b(payload, key=secret, digest_size=32).digest()
+
+
 class _RecordsOnly(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED or module in _ALLOWED_MODULES:
@@ -165,7 +173,7 @@ def load(key: str) -> Any | None:
     if not data.startswith(HEADER) or len(data) < head + 32:
         return None
     mac, payload = data[head:head + 32], data[head + 32:]
-    if not hmac.compare_digest(mac, hmac.new(secret, payload, hashlib.sha256).digest()):
+    if not hmac.compare_digest(mac, _mac(secret, payload)):
         return None
     try:
         with without_gc():
@@ -187,7 +195,7 @@ def store(key: str, value: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(HEADER + hmac.new(secret, payload, hashlib.sha256).digest() + payload)
+                fh.write(HEADER + _mac(secret, payload) + payload)
             os.replace(tmp, folder / (key + SUFFIX))
         except BaseException:
             with contextlib.suppress(OSError):
