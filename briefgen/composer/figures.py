@@ -173,6 +173,32 @@ def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes:
     return tuple(source)
 
 
+_PEERS: dict[tuple, tuple[Indicator, ...]] = {}
+
+
+def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[Indicator, ...]:
+    """Every other region's latest figure on ``measure`` that may stand beside ``anchor``.
+
+    The same for every pass that fits a brief to its pages, and for each audience and
+    language, so it is worked out once per library (its fingerprint and its figures)."""
+    key = (lib.fingerprint, id(lib.indicators), region, measure, anchor.id)
+    hit = _PEERS.get(key)
+    if hit is None:
+        across = lib.measure_across_regions(measure)     # only the regions that publish it
+        found = []
+        for rid in sorted(across):
+            if rid == region:
+                continue
+            fit = [i for i in across[rid] if chartable_together(anchor, i)]
+            if fit:
+                found.append(_latest(fit))
+        if len(_PEERS) > 512:
+            _PEERS.clear()
+        # Largest first, as the chart shows them (a stable sort: ties keep region order).
+        hit = _PEERS[key] = tuple(sorted(found, key=lambda i: -_display(i)[0]))
+    return hit
+
+
 def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: str, words: Phrases,
                       cites: Citations) -> Figure | None:
     """Figure 1, the first of these that the content allows:
@@ -221,17 +247,10 @@ def comparison_figure(lib: Library, region: str, benchmark: str | None, lang: st
                        if _PERIOD_CLASS[i.period.kind] not in ("target",)), None)
         if anchor is None:
             continue
-        peers = [anchor]
-        across = lib.measure_across_regions(measure)     # only the regions that publish it
-        for rid in sorted(across):
-            if rid == region:
-                continue
-            fit = [i for i in across[rid] if chartable_together(anchor, i)]
-            if fit:
-                peers.append(_latest(fit))
+        peers = [anchor, *_peers(lib, region, measure, anchor)]
         if len(peers) < 2:
             continue
-        peers = [anchor] + sorted(peers[1:], key=lambda i: -_display(i)[0])[:7]
+        peers = peers[:8]                                   # the anchor and the seven largest
         unit_label = _axis_label(anchor, lang)
         label = anchor.label(lang)
         bars = tuple(Bar(f"{lib.regions[i.region].name(lang)}{'（' if lang == 'zh' else ' ('}{i.period.words(lang)}{'）' if lang == 'zh' else ')'}",

@@ -88,30 +88,24 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
     gaps = gap_themes(lib, region, audience)
     gap_set = set(gaps)
 
-    # One pass over the indexes gathers every candidate's evidence: the recommendations
-    # for the region that name a benchmark, and the cases and strengths on its gap
-    # themes.  A region with none of these scores 0 and is never looked at.
+    # The indexes give each candidate's evidence directly: the recommendations for the
+    # region that name a benchmark, which gap themes a region has cases or strengths on,
+    # and its cases' themes.  A region with none of these scores 0 and is never looked at.
     learned: Counter[str] = Counter(r.benchmark for r in lib.recommendations_of(region) if r.benchmark)
-    n_cases: Counter[str] = Counter()
-    themes: dict[str, Counter[str]] = {}
-    seen_cases: set[str] = set()
+    themes: dict[str, set[str]] = {}
     for gap in gaps:
-        for c in lib.cases_on(gap):
-            if c.id in seen_cases:
-                continue
-            seen_cases.add(c.id)
-            n_cases[c.region] += 1
-            counter = themes.setdefault(c.region, Counter())
-            for t in c.themes:
-                if t in gap_set:
-                    counter[t] += 1
+        for rid in lib.regions_with_cases_on(gap):
+            themes.setdefault(rid, set()).add(gap)
         for f in lib.findings_on(gap):
             if f.kind in ("strength", "result"):
-                themes.setdefault(f.region, Counter())[f.theme] += 1
+                themes.setdefault(f.region, set()).add(gap)
+
+    def n_cases(candidate: str) -> int:
+        return sum(1 for case_themes in lib.case_themes_of(candidate) if not gap_set.isdisjoint(case_themes))
 
     def evidence(candidate: str) -> tuple[int, int, list[str]]:
         ordered = sorted(themes.get(candidate, ()), key=lambda t: (gaps.index(t), t))
-        return learned[candidate], n_cases[candidate], ordered
+        return learned[candidate], n_cases(candidate), ordered
 
     if requested:
         found_learned, found_cases, found_themes = evidence(requested)
@@ -119,10 +113,12 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
 
     excluded = {region, *ancestors(lib, region), *descendants(lib, region)}
     best: tuple[int, str] | None = None
-    for cand in sorted({*learned, *n_cases, *themes}):
+    # A region with a case on a gap theme has that theme among its themes, so every
+    # region with any evidence is in learned or themes.
+    for cand in sorted({*learned, *themes}):
         if cand in excluded or cand not in lib.regions or lib.regions[cand].level in NOT_BENCHMARKS:
             continue
-        score = 3 * learned[cand] + n_cases[cand] + len(themes.get(cand, ()))
+        score = 3 * learned[cand] + n_cases(cand) + len(themes.get(cand, ()))
         if score >= 3 and (best is None or score > best[0]):
             best = (score, cand)
     if best is None:

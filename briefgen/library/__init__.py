@@ -104,6 +104,14 @@ class Library:
         """Every region's cases that name ``theme``, by id."""
         return get(self.index.cases_by_theme, theme)
 
+    def regions_with_cases_on(self, theme: str) -> tuple[str, ...]:
+        """Ids of the regions with at least one case that names ``theme``."""
+        return get(self.index.case_regions_by_theme, theme)
+
+    def case_themes_of(self, region: str | None) -> tuple[frozenset[str], ...]:
+        """The themes of each of the region's cases (load order)."""
+        return get(self.index.case_themes, region)
+
     def recommendations_of(self, region: str | None) -> tuple[Recommendation, ...]:
         """Recommendations addressed to the region, in load order."""
         return get(self.index.recommendations, region)

@@ -29,13 +29,18 @@ class Index:
                  findings: Mapping[str, Finding], cases: Mapping[str, Case],
                  recommendations: Mapping[str, Recommendation]):
         children: dict[str, list[str]] = defaultdict(list)
-        names: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # Region names by their first two characters, then length: finding every name in a
+        # text then costs one lookup per character, however many regions there are.
+        names: dict[str, dict[int, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+        short: dict[str, set[str]] = defaultdict(set)
         for r in regions.values():
             if r.parent:
                 children[r.parent].append(r.id)
             for name in (r.name_en, r.name_zh):
-                if name:
-                    names[len(name)][name].add(r.id)
+                if len(name) >= 2:
+                    names[name[:2]][len(name)][name].add(r.id)
+                elif name:
+                    short[name].add(r.id)
         ind_by_region: dict[str, list[Indicator]] = defaultdict(list)
         measured: dict[str, dict[str, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
         across: dict[str, dict[str, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
@@ -62,10 +67,11 @@ class Index:
             if r.benchmark:
                 rec_by_benchmark[r.benchmark].append(r)
         self.children = _freeze(children)
-        #: Region names by their length, then name: finding every name a text contains
-        #: costs (text length x distinct name lengths), however many regions there are.
-        self.names = MappingProxyType({n: MappingProxyType({k: frozenset(v) for k, v in group.items()})
-                                       for n, group in names.items()})
+        self.names = MappingProxyType({start: MappingProxyType({n: MappingProxyType({k: frozenset(v)
+                                                                                     for k, v in g.items()})
+                                                                 for n, g in by_len.items()})
+                                       for start, by_len in names.items()})
+        self.short_names = MappingProxyType({k: frozenset(v) for k, v in short.items()})
         self.indicators = _freeze(ind_by_region)
         self.measures = MappingProxyType({rid: _freeze(g) for rid, g in measured.items()})
         self.across = MappingProxyType({m: _freeze(g) for m, g in across.items()})
@@ -78,6 +84,11 @@ class Index:
         self.cases = MappingProxyType({rid: tuple(sorted(cs, key=lambda c: order[c.id]))
                                        for rid, cs in case_by_region.items()})
         self.cases_by_theme = _freeze(case_by_theme)
+        #: Regions with a case naming the theme (in id order), and each region's cases' themes.
+        self.case_regions_by_theme = MappingProxyType({t: tuple(dict.fromkeys(c.region for c in cs))
+                                                       for t, cs in self.cases_by_theme.items()})
+        self.case_themes = MappingProxyType({rid: tuple(frozenset(c.themes) for c in cs)
+                                             for rid, cs in self.cases.items()})
         self.recommendations = _freeze(rec_by_region)
         self.learned_from = _freeze(rec_by_benchmark)
         self.sources_cited = frozenset(r.source for kind in (indicators, findings, cases, recommendations)
@@ -87,11 +98,17 @@ class Index:
     def regions_named_in(self, text: str) -> set[str]:
         """Ids of the regions whose English or Chinese name occurs in ``text``."""
         found: set[str] = set()
-        for length, group in self.names.items():
-            for start in range(len(text) - length + 1):
-                hit = group.get(text[start:start + length])
-                if hit:
-                    found |= hit
+        for name, ids in self.short_names.items():
+            if name in text:
+                found |= ids
+        names = self.names
+        for i in range(len(text) - 1):
+            by_length = names.get(text[i:i + 2])
+            if by_length:
+                for length, group in by_length.items():
+                    hit = group.get(text[i:i + length])
+                    if hit:
+                        found |= hit
         return found
 
 
