@@ -84,7 +84,7 @@ class Index:
         self.cases = MappingProxyType({rid: tuple(sorted(cs, key=lambda c: order[c.id]))
                                        for rid, cs in case_by_region.items()})
         self.cases_by_theme = _freeze(case_by_theme)
-        #: Regions with a case naming the theme (in id order), and each region's cases' themes.
+        #: Regions with a case naming the theme (each once), and each region's cases' themes.
         self.case_regions_by_theme = MappingProxyType({t: tuple(dict.fromkeys(c.region for c in cs))
                                                        for t, cs in self.cases_by_theme.items()})
         self.case_themes = MappingProxyType({rid: tuple(frozenset(c.themes) for c in cs)
@@ -93,7 +93,6 @@ class Index:
         self.learned_from = _freeze(rec_by_benchmark)
         self.sources_cited = frozenset(r.source for kind in (indicators, findings, cases, recommendations)
                                        for r in kind.values())
-
 
     def regions_named_in(self, text: str) -> set[str]:
         """Ids of the regions whose English or Chinese name occurs in ``text``."""
