@@ -167,7 +167,7 @@ def load(key: str) -> Any | None:
             if not _private(os.fstat(fh.fileno()), folder=False):
                 return None
             data = fh.read()
-    except OSError:
+    except (OSError, ImportError):   # no cache file, or platformdirs missing: parse instead
         return None
     head = len(HEADER)
     if not data.startswith(HEADER) or len(data) < head + 32:
@@ -202,7 +202,7 @@ def store(key: str, value: Any) -> None:
                 os.unlink(tmp)
             raise
         _prune(folder)
-    except (OSError, pickle.PicklingError):
+    except (OSError, ImportError, pickle.PicklingError):
         return
 
 
