@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-SECTIONS = ("help", "cold", "floor", "warm", "tagging", "batch", "pandoc")
+SECTIONS = ("help", "cold", "floor", "warm", "tagging", "batch", "pandoc", "scale")
 FORMATS = ("pdf", "docx", "md", "html")
 LENGTHS = ("short", "standard", "full")
 #: A fixed edition date, so every run builds the same files (the README's convention).
@@ -367,9 +367,15 @@ def section_pandoc(args, tmp: Path) -> list[Row]:
     ]
 
 
+def section_scale(args, tmp: Path) -> list[Row]:
+    from scale import scale_rows  # benchmarks/scale.py: the growth measurements (issue 17)
+
+    return scale_rows(args, tmp)
+
+
 RUNNERS: dict[str, Callable] = {"help": section_help, "cold": section_cold, "floor": section_floor,
                                 "warm": section_warm, "tagging": section_tagging,
-                                "batch": section_batch, "pandoc": section_pandoc}
+                                "batch": section_batch, "pandoc": section_pandoc, "scale": section_scale}
 
 
 # ---------------------------------------------------------------------------- report
@@ -408,6 +414,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help=f"comma-separated sections to run, from: {', '.join(SECTIONS)} (default: all)")
     p.add_argument("--runs", type=int, help="runs per cold measurement (default 5; 3 with --quick)")
     p.add_argument("--batch-runs", type=int, help="runs per batch measurement (default 3; 1 with --quick)")
+    p.add_argument("--scale-sizes", default="10,100,1000",
+                   help="region counts of the synthetic overlays the scale section measures (default 10,100,1000)")
+    p.add_argument("--scale-batch-sizes", help="sizes at which scale also times a 200-brief batch "
+                                               "(default: every size)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     p.add_argument("--strict", action="store_true", help="exit 1 if any figure misses its target")
     args = p.parse_args(argv)
@@ -419,6 +429,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         value = getattr(args, name)
         if value is not None and value < 1:
             p.error(f"--{name.replace('_', '-')} must be 1 or more")
+    try:
+        args.scale_sizes = [int(x) for x in args.scale_sizes.split(",") if x.strip()]
+        args.scale_batch_sizes = ([int(x) for x in args.scale_batch_sizes.split(",") if x.strip()]
+                                  if args.scale_batch_sizes is not None else list(args.scale_sizes))
+    except ValueError:
+        p.error("--scale-sizes and --scale-batch-sizes take numbers separated by commas, e.g. 10,100,1000")
+    if any(n < 10 for n in args.scale_sizes):
+        p.error("--scale-sizes: each size must be 10 regions or more (the section briefs regions 1 to 7)")
     args.runs = args.runs or (3 if args.quick else 5)
     args.batch_runs = args.batch_runs or (1 if args.quick else 3)
     return args

@@ -48,11 +48,15 @@ Lang = Literal["en", "zh"]
 Format = Literal["pdf", "docx", "md", "html"]
 
 
-def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = ()) -> "Library":
-    """Load and validate the knowledge base (built-in, or ``content`` plus ``overlays``)."""
+def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = (), *,
+                 cache: bool = True) -> "Library":
+    """Load and validate the knowledge base (built-in, or ``content`` plus ``overlays``).
+
+    With ``cache`` a new process starts from the parsed records kept in the user cache
+    folder while the content files are unchanged; ``cache=False`` parses afresh."""
     from .library import load_library as _load
 
-    return _load(content, overlays)
+    return _load(content, overlays, cache=cache)
 
 
 def compose(spec: BriefSpec, library: "Library | None" = None, *, templates: str | Path | None = None,
@@ -111,7 +115,7 @@ def make(region: str, *, benchmark: str | None = None, audience: Audience = "gov
          length: Length = "standard", lang: Lang = "en", format: Format = "pdf",
          output: str | Path | None = None, content: str | Path | None = None,
          overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
-         style: "HouseStyle | None" = None, as_of: date | None = None) -> bytes | Path:
+         style: "HouseStyle | None" = None, as_of: date | None = None, cache: bool = True) -> bytes | Path:
     """Make one brief.  Returns its bytes, or writes ``output`` (a file path) and returns the path.
 
     ``region`` and ``benchmark`` accept ids, English or Chinese names, in any case."""
@@ -124,7 +128,7 @@ def make(region: str, *, benchmark: str | None = None, audience: Audience = "gov
                              f"{Path(output).stem}{extension(format)} or pass the matching format")
     files = make_all(region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      formats=(format,), content=content, overlays=overlays, templates=templates,
-                     style=style, as_of=as_of)
+                     style=style, as_of=as_of, cache=cache)
     data = next(iter(files.values()))
     if output is None:
         return data
@@ -139,10 +143,11 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
              templates: str | Path | None = None, style: "HouseStyle | None" = None,
              as_of: date | None = None, edition: date | None = None,
              new_since: Sequence[str] | None = None,
-             missing_translation: str = "omit") -> dict[str, bytes]:
+             missing_translation: str = "omit", cache: bool = True) -> dict[str, bytes]:
     """Compose one brief once and render it in each of ``formats``: {format: bytes}.
 
-    ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses."""
+    ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses.
+    ``cache=False`` reads the content afresh instead of from the parsed-content cache."""
     if isinstance(formats, str):
         formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]
@@ -151,7 +156,7 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
     from .build import build
     from .style import DEFAULT_STYLE
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=cache)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      as_of=as_of, date=edition, new_since=tuple(new_since) if new_since is not None else None,
                      missing_translation=missing_translation)
@@ -165,7 +170,7 @@ def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | 
           force: bool = False, shard: "str | tuple[int, int] | None" = None, as_of: date | None = None,
           since: str | Path | None = None, content: str | Path | None = None,
           overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
-          style: "HouseStyle | None" = None, progress: bool = False) -> "BatchReport":
+          style: "HouseStyle | None" = None, progress: bool = False, cache: bool = True) -> "BatchReport":
     """Build every brief a plan lists into ``output/<edition>/`` and return a BatchReport.
 
     ``plan`` is a TOML file or the same tables as a dict (``{"briefs": [{"regions": "all"}]}``).
@@ -176,7 +181,7 @@ def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | 
 
     return run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
                      content=content, overlays=overlays, templates=templates, style=style,
-                     progress=progress)
+                     progress=progress, cache=cache)
 
 
 def __getattr__(name: str) -> Any:

@@ -51,6 +51,9 @@ def content_options(f):
                      help="A folder of extra content added on top (repeatable).")(f)
     f = click.option("--content", type=click.Path(file_okay=False),
                      help="Use this content folder instead of the built-in one.")(f)
+    f = click.option("--no-cache", "no_cache", is_flag=True,
+                     help="Parse and check the content afresh instead of using the parsed copy in the "
+                          "user cache folder (which is used only while the files are unchanged).")(f)
     return f
 
 
@@ -86,9 +89,9 @@ def cli() -> None:
 @click.option("--reference-docx", type=click.Path(dir_okay=False), help="Word template whose styles, page setup, header and footer the .docx uses.")
 @click.option("--paper", type=_Choice(("A4", "Letter"), "paper size"), help="Paper size (default A4, or the config's).")
 @click.option("--as-of", callback=_date, help="Build from the content as it stood on this date (YYYY-MM-DD).")
-@click.option("--missing-translation", type=click.Choice(MISSING_TRANSLATION), default="omit", show_default=True,
+@click.option("--missing-translation", type=_Choice(MISSING_TRANSLATION, "missing-translation policy"), default="omit", show_default=True,
               help="Records with no text in --lang: leave them out, or fail naming them.")
-def make(region, benchmark, audience, length, lang, formats, output, content, overlays, templates,
+def make(region, benchmark, audience, length, lang, formats, output, content, overlays, no_cache, templates,
          config, reference_docx, paper, as_of, missing_translation) -> None:
     """Make one brief, in one or more formats.
 
@@ -109,7 +112,7 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
 
     fmts = list(dict.fromkeys(("pdf", "docx", "md", "html") if "all" in formats else (formats or ("pdf",))))
     style = load_style(config, reference_docx=reference_docx, paper=paper)
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     spec = BriefSpec(region=region, benchmark=benchmark, audience=audience, length=length, lang=lang,
                      as_of=as_of, missing_translation=missing_translation)
     resolved = spec.resolve(lib)  # fail on a bad region before any work
@@ -148,7 +151,8 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
 @click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
 @click.option("--merge-manifests", "merge", type=click.Path(file_okay=False), metavar="DIR",
               help="Merge the shard manifests in edition folder DIR into DIR/manifest.json, then stop.")
-def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, templates, config, merge) -> None:
+def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, no_cache, templates, config,
+          merge) -> None:
     """Build every brief a plan lists, in parallel, into OUTPUT/<edition>/.
 
     Prints each file written, one a line; files whose inputs have not changed are
@@ -175,7 +179,7 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
         raise UsageError("give a plan file: briefgen batch PLAN.toml (see briefgen batch --help)")
     report = run_batch(plan, output, jobs=jobs, force=force, shard=shard, as_of=as_of, since=since,
                        content=content, overlays=overlays, templates=templates, style=load_style(config),
-                       echo=click.echo, progress=sys.stderr.isatty())
+                       echo=click.echo, progress=sys.stderr.isatty(), cache=not no_cache)
     for line in report.lines():
         click.echo(line, err=True)
     if report.exit_code:
@@ -191,7 +195,7 @@ def batch(plan, output, jobs, force, shard, as_of, since, content, overlays, tem
 @click.option("--bom", is_flag=True, help="Start CSV with a byte-order mark, so Excel shows the Chinese correctly.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @content_options
-def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
+def list_(kind, region, theme, fmt, bom, output, content, overlays, no_cache) -> None:
     """List regions, themes, sources, indicators, findings, cases or recommendations.
 
     \b
@@ -210,7 +214,7 @@ def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
     from .listing import write_listing, write_listing_xlsx
     from .output import write_atomic
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     rid = lib.region(region).id if region else None
     if theme and theme not in lib.themes:
         from .names import did_you_mean as suggest
@@ -239,7 +243,7 @@ def list_(kind, region, theme, fmt, bom, output, content, overlays) -> None:
 @click.option("--coverage", is_flag=True, help="Also print counts per source, region and theme.")
 @click.option("--seeds", "seed_texts", type=click.Path(file_okay=False),
               help="Folder of source texts: check every figure and locator appears in its source.")
-def check(content, overlays, coverage, seed_texts) -> None:
+def check(content, overlays, no_cache, coverage, seed_texts) -> None:
     """Load and validate the content, reporting every problem at once.
 
     \b
@@ -253,7 +257,7 @@ def check(content, overlays, coverage, seed_texts) -> None:
 
     from .readiness import report_lines
 
-    lib = load_library(content, overlays)
+    lib = load_library(content, overlays, cache=not no_cache)
     counts = lib.counts()
     click.echo("content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
     for line in [*(f"note: {n}" for n in lib.notes), *report_lines(lib)]:
@@ -289,7 +293,7 @@ def check(content, overlays, coverage, seed_texts) -> None:
 @click.option("--force", is_flag=True, help="Replace the files of an existing overlay folder.")
 @content_options
 def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file, sheet, theme,
-            source_title, source_date, output, dry_run, force, content, overlays) -> None:
+            source_title, source_date, output, dry_run, force, content, overlays, no_cache) -> None:
     """Turn a spreadsheet of figures (.xlsx or .csv) into a checked overlay folder.
 
     Shows how the columns are mapped first; every problem names its cell
@@ -305,7 +309,7 @@ def import_(file, region_id, name_zh, name_en, level, parent, maps, mapping_file
     run_import(file, region=RegionInfo(region_id, name_zh, name_en, level, parent), output=output,
                maps=list(maps), mapping_file=mapping_file, sheet_name=sheet, theme=theme,
                source_title=source_title, source_date=source_date, content=content, overlays=overlays,
-               dry_run=dry_run, force=force, echo=click.echo)
+               dry_run=dry_run, force=force, echo=click.echo, cache=not no_cache)
 
 
 @cli.group()
@@ -343,7 +347,7 @@ def new_region(name, output, parent) -> None:
 @content_options
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
-def serve(content, overlays, port) -> None:
+def serve(content, overlays, no_cache, port) -> None:
     """Preview briefs in the browser while you edit the content (127.0.0.1 only).
 
     Prints the address to open.  Pick region, benchmark, audience, length and
@@ -357,7 +361,7 @@ def serve(content, overlays, port) -> None:
     """
     from .serve import serve as run
 
-    run(content, overlays, port, click.echo)
+    run(content, overlays, port, click.echo, cache=not no_cache)
 
 
 def _on_sigterm(signum, frame) -> None:

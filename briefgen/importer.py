@@ -341,7 +341,8 @@ def write_overlay(plan: ImportPlan, folder: str | Path, base: Library, content, 
         for name, text in plan.files.items():
             (staging / name).write_text(text, encoding="utf-8")
         # The rows passed the loader's field checks; loading proves the folder as a whole.
-        load_library(content, [*overlays, staging])
+        # A staging folder is gone in a moment: never worth a place in the parsed-content cache.
+        load_library(content, [*overlays, staging], cache=False)
         folder.mkdir(exist_ok=True)
         for name in plan.files:
             (staging / name).replace(folder / name)
@@ -352,7 +353,7 @@ def write_overlay(plan: ImportPlan, folder: str | Path, base: Library, content, 
 
 def run_import(path: str, *, region: RegionInfo, output: str | None, maps: list[str], mapping_file: str | None,
                sheet_name: str | None, theme: str | None, source_title: str | None, source_date: str | None,
-               content, overlays, dry_run: bool, force: bool, echo) -> None:
+               content, overlays, dry_run: bool, force: bool, echo, cache: bool = True) -> None:
     """The ``briefgen import`` command: show the mapping, check every row, then write (or preview)."""
     from .library import load_library
     from .sheets import read_sheet
@@ -360,7 +361,7 @@ def run_import(path: str, *, region: RegionInfo, output: str | None, maps: list[
     given = read_mapping_file(mapping_file) if mapping_file else {}
     given.update(parse_map(maps))
     sheet = read_sheet(path, sheet_name)
-    library = load_library(content, overlays)
+    library = load_library(content, overlays, cache=cache)
     mapping = map_columns(sheet, given)
     echo(f"columns of {sheet.name}:", err=True)
     for line in mapping.lines():

@@ -13,8 +13,9 @@ new" section measured against a previous edition's manifest.
 
 The main process decides, writes and keeps the manifest; worker processes only
 compose and render, each with the library loaded once.  Every write is atomic
-and the manifest is rewritten, under a file lock, after each brief, so an
-interrupted run leaves a manifest that matches the disk.
+and each brief's entries are appended, under a file lock, to the manifest's
+journal (journal.py), which is folded into the manifest as it grows and when the
+run ends, so an interrupted run leaves a manifest that matches the disk.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -37,6 +39,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import __version__, clock
 from .errors import BriefgenError, UsageError
+from .journal import Journal, read_journal
 from .library import Library, flat_record, load_library
 from .names import did_you_mean as suggest
 from .output import TEMP_PREFIX, inside, write_atomic
@@ -59,6 +62,8 @@ LOCK_NAME = ".briefgen.lock"
 #: A temporary file this old is a crashed run's, not one being written (a brief takes seconds).
 STALE_TEMP_SECONDS = 600
 MANIFEST_VERSION = 1
+#: Plans making more files than this say how many before they start.
+LARGE_EDITION = 10_000
 
 #: Plan keys: the plural and its singular spelling, what it may hold, and the default.
 _LIST_KEYS: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]] = {
@@ -418,11 +423,20 @@ def _entries(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {e["key"]: e for e in (data or {}).get("files", []) if isinstance(e, dict) and "key" in e}
 
 
+def entries_with_journal(path: Path, data: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """The file entries of manifest ``path`` (or its contents ``data``), with the entries its
+    journal holds since it was last written (a run killed outright leaves them there)."""
+    out = _entries(read_manifest(path) if data is None else data)
+    for entry in read_journal(path):
+        out[entry["key"]] = entry
+    return out
+
+
 def _all_entries(folder: Path) -> dict[str, dict[str, Any]]:
     """Every file entry any manifest in ``folder`` holds (shards' and the merged one)."""
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("manifest*.json")):
-        out.update(_entries(read_manifest(path)))
+        out.update(entries_with_journal(path))
     return out
 
 
@@ -481,13 +495,13 @@ def merge_manifests(folder: str | Path) -> Path:
         if not paths:
             raise UsageError(f"{folder}: no shard manifests (manifest.shard-K-of-N.json) to merge")
         merged = read_manifest(folder / MANIFEST) or {}
-        entries = _entries(merged)
+        entries = entries_with_journal(folder / MANIFEST, merged)
         header = {k: v for k, v in merged.items() if k != "files"}
         fingerprints = set()
         for path in paths:
             data = read_manifest(path, strict=True)
             fingerprints.add(data.get("content_fingerprint"))
-            for key, entry in _entries(data).items():
+            for key, entry in entries_with_journal(path, data).items():
                 old = entries.get(key)
                 # Keep whichever entry still describes the file on disk, else the newer one.
                 if old is None or _sha256(folder / entry["path"]) == entry["sha256"] or \
@@ -500,6 +514,7 @@ def merge_manifests(folder: str | Path) -> Path:
                                 "same content, then merge")
         header["merged_from"] = [p.name for p in paths]
         _write_manifest(folder / MANIFEST, header, entries, prune=True)
+        Journal(folder / MANIFEST).clear()
     return folder / MANIFEST
 
 
@@ -509,8 +524,8 @@ class Builder:
     """Composes and renders briefs from one library; one per worker process (or per call)."""
 
     def __init__(self, content: str | None, overlays: Sequence[str], templates: str | None,
-                 style: HouseStyle):
-        self.library = load_library(content, overlays)
+                 style: HouseStyle, cache: bool = True):
+        self.library = load_library(content, overlays, cache=cache)
         self.templates = templates
         self.style = style
 
@@ -533,14 +548,14 @@ class Builder:
 _worker: Builder | None = None   # set in each worker process by _init_worker, never in the parent
 
 
-def _init_worker(content, overlays, templates, style) -> None:
+def _init_worker(content, overlays, templates, style, cache: bool = True) -> None:
     # Ctrl-C reaches the whole process group; the parent decides when to stop, so
     # workers finish the brief in hand instead of dying mid-render.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     _exit_when_orphaned(os.getppid())
     global _worker
-    _worker = Builder(content, overlays, templates, style)
+    _worker = Builder(content, overlays, templates, style, cache)
 
 
 def _exit_when_orphaned(parent: int, every: float = 0.5) -> None:
@@ -620,14 +635,24 @@ class _Progress:
     def __init__(self, total: int, enabled: bool):
         self.total, self.done, self.enabled = total, 0, enabled and total > 0
         self._shown = False
+        self._start = time.monotonic()
+
+    def eta(self) -> str:
+        """Time left at the pace so far, e.g. "ETA 3m05s" ("" before the first brief)."""
+        if not self.done or self.done >= self.total:
+            return ""
+        left = round((time.monotonic() - self._start) / self.done * (self.total - self.done))
+        hours, rest = divmod(left, 3600)
+        return f"ETA {hours}h{rest // 60:02d}m" if hours else f"ETA {rest // 60}m{rest % 60:02d}s"
 
     def step(self, label: str = "") -> None:
         self.done += 1
         if self.enabled:
             width = 24
             filled = width * self.done // self.total
+            eta = self.eta()
             sys.stderr.write(f"\r\033[K[{'#' * filled}{'-' * (width - filled)}] "
-                             f"{self.done}/{self.total} {label[:60]}")
+                             f"{self.done}/{self.total} {eta + ' ' if eta else ''}{label[:60]}")
             sys.stderr.flush()
             self._shown = True
 
@@ -677,9 +702,12 @@ class _Run:
     force: bool
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # this run's, by key
     claimed: dict[str, str] = field(default_factory=dict)              # path -> key, this run
-    #: What this run last wrote to the manifest, and the file's (inode, mtime, size) after it.
-    _written: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _written_stat: tuple[int, int, int] | None = None
+    #: The manifest as it stands: its file's entries with the journal's applied, and the
+    #: manifest file's (inode, mtime, size) when this run last read or wrote it.
+    view: dict[str, dict[str, Any]] = field(default_factory=dict)
+    journal: Journal | None = None
+    _manifest_stat: tuple[int, int, int] | None = None
+    _synced: bool = False
     _lines: dict[str, tuple[dict, str]] = field(default_factory=dict)
 
     def file_key(self, job_key: str, fmt: str) -> str:
@@ -702,8 +730,9 @@ class _Run:
             return
         used: BriefSpec = result["spec"]
         written_now: list[Path] = []
+        recorded: list[dict[str, Any]] = []
         with folder_lock(self.folder):
-            on_disk = self._on_disk()
+            on_disk = self._sync()
             for fmt in job.formats:
                 name, data = result["files"][fmt]
                 key = self.file_key(job.key, fmt)
@@ -724,6 +753,7 @@ class _Run:
                     old = on_disk.get(key) or {}
                     stamp = old.get("written") if old.get("sha256") == sha else None
                     self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), stamp or _now())
+                    recorded.append(self.entries[key])
                     continue
                 try:
                     write_atomic(path, data)
@@ -732,8 +762,9 @@ class _Run:
                     continue
                 written_now.append(path)
                 self.entries[key] = self.entry(job.spec, used, fmt, name, sha, len(data), _now())
+                recorded.append(self.entries[key])
                 self._remove_stale(on_disk.get(key), name)
-            self._save(on_disk)
+            self._record(recorded)
         for path in written_now:
             self.report.written.append(path)
             self.progress.clear()
@@ -751,28 +782,51 @@ class _Run:
             if _sha256(stale) == old.get("sha256"):
                 stale.unlink()
 
-    def _save(self, on_disk: dict[str, dict[str, Any]], prune: bool = False) -> None:
-        # Another batch may have added entries since we last looked: keep theirs, then ours,
-        # except where it has since rewritten one of our files with other bytes (other
-        # templates, say): then its entry is the one that describes the disk.
-        for key, ours in list(self.entries.items()):
-            theirs = on_disk.get(key)
+    def _sync(self) -> dict[str, dict[str, Any]]:
+        """The manifest's entries now (under the lock): re-read in full only when another
+        batch has rewritten the manifest since; otherwise only the journal's new lines."""
+        if self.journal is None:
+            self.journal = Journal(self.manifest_path)
+        stat = _stat(self.manifest_path)
+        news = self.journal.catch_up() if self._synced and stat == self._manifest_stat else None
+        if news is None:
+            self.view = _entries(read_manifest(self.manifest_path))
+            self._manifest_stat = stat
+            news = self.journal.reset()
+            self._synced = True
+        for entry in news:
+            self.view[entry["key"]] = entry
+        return self.view
+
+    def _record(self, entries: list[dict[str, Any]]) -> None:
+        """Append this brief's entries to the journal; fold it in when it is as long as the manifest."""
+        assert self.journal is not None
+        self.journal.append(entries)
+        for entry in entries:
+            self.view[entry["key"]] = entry
+        if self.journal.due(len(self.view)):
+            self._compact()
+
+    def _compact(self, prune: bool = False) -> None:
+        """Write the manifest from the view and empty the journal (under the lock, after _sync).
+
+        Another batch may have added entries since we last looked: keep theirs, then ours,
+        except where it has since rewritten one of our files with other bytes (other
+        templates, say): then its entry is the one that describes the disk."""
+        entries = dict(self.view)
+        for key, ours in self.entries.items():
+            theirs = entries.get(key)
+            if theirs is ours:
+                continue
             if theirs and theirs.get("sha256") != ours.get("sha256") \
                     and _sha256(self.folder / ours["path"]) != ours.get("sha256"):
-                self.entries[key] = theirs
-        files = _write_manifest(self.manifest_path, {**self.header, "updated": _now()},
-                                {**on_disk, **self.entries}, prune=prune, lines=self._lines)
-        self._written, self._written_stat = _entries({"files": files}), _stat(self.manifest_path)
-
-    def _on_disk(self) -> dict[str, dict[str, Any]]:
-        """The manifest's entries, re-read only if another batch has replaced it since we wrote it.
-
-        Parsing the whole manifest after every brief grew with the batch (quadratic in all);
-        an atomic write always brings a new inode, so an unchanged stat means our own bytes."""
-        stat = _stat(self.manifest_path)
-        if stat is not None and stat == self._written_stat:
-            return dict(self._written)
-        return _entries(read_manifest(self.manifest_path))
+                continue
+            entries[key] = ours
+        files = _write_manifest(self.manifest_path, {**self.header, "updated": _now()}, entries,
+                                prune=prune, lines=self._lines)
+        assert self.journal is not None
+        self.journal.clear()
+        self.view, self._manifest_stat = _entries({"files": files}), _stat(self.manifest_path)
 
     def finish(self) -> None:
         with folder_lock(self.folder):
@@ -782,7 +836,8 @@ class _Run:
                 with contextlib.suppress(OSError):
                     if time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
                         tmp.unlink()
-            self._save(self._on_disk(), prune=True)
+            self._sync()
+            self._compact(prune=True)
         self.progress.clear()
 
 
@@ -805,7 +860,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
               since: str | Path | None = None, content: str | Path | None = None,
               overlays: Sequence[str | Path] = (), templates: str | Path | None = None,
               style: HouseStyle | None = None, echo: Callable[[str], None] | None = None,
-              progress: bool = False) -> BatchReport:
+              progress: bool = False, cache: bool = True) -> BatchReport:
     """Build every brief ``plan`` asks for into ``output/<edition>/``; see the module docstring.
 
     ``echo`` is called with each path written; ``progress`` shows a bar on stderr.
@@ -823,7 +878,7 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
         raise UsageError(f"--jobs {jobs}: give at most {max_jobs()} (four per processor core here); each "
                          "worker holds a library and fonts in memory, and more only compete for the cores")
     shard_kn = parse_shard(shard)
-    lib = load_library(content_s, overlays_s)
+    lib = load_library(content_s, overlays_s, cache=cache)
     the_plan = load_plan(plan, lib, as_of=as_of)
     view = lib.as_of(as_of) if as_of else lib
     hashes = content_hashes(view)
@@ -873,22 +928,30 @@ def run_batch(plan: str | Path | Mapping[str, Any], output: str | Path = "out", 
         if stale:
             todo.append(replace(job, formats=tuple(stale)))
     run.progress = _Progress(len(todo), progress)
+    planned = sum(len(j.formats) for j in selected)
+    if planned > LARGE_EDITION:
+        # A very large plan says what it is about to do before it starts, not after an hour.
+        building = sum(len(j.formats) for j in todo)
+        sys.stderr.write(f"briefgen: this plan makes {planned:,} files ({len(selected):,} briefs); "
+                         f"{building:,} need building, {planned - building:,} are up to date\n")
+        sys.stderr.flush()
 
     with _Stop() as stop:
         try:
             if todo:
                 workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
                 if workers == 1:
-                    _run_here(todo, run, stop, content_s, overlays_s, templates_s, style)
+                    _run_here(todo, run, stop, content_s, overlays_s, templates_s, style, cache)
                 else:
-                    _run_pool(todo, run, stop, workers, content_s, overlays_s, templates_s, style)
+                    _run_pool(todo, run, stop, workers, content_s, overlays_s, templates_s, style, cache)
         finally:
             run.finish()
     return report
 
 
-def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templates, style) -> None:
-    builder = Builder(content, overlays, templates, style)
+def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templates, style,
+              cache: bool = True) -> None:
+    builder = Builder(content, overlays, templates, style, cache)
     for i, job in enumerate(todo):
         if stop.requested:
             run.report.interrupted, run.report.not_built = True, len(todo) - i
@@ -897,14 +960,14 @@ def _run_here(todo: list[Job], run: _Run, stop: _Stop, content, overlays, templa
 
 
 def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, overlays, templates,
-              style) -> None:
+              style, cache: bool = True) -> None:
     """Build ``todo`` in a pool of worker processes; a pool that loses a worker is replaced.
 
     When a worker dies (the OOM killer, a crash in a C library) every brief then in
     the pool fails with it, guilty or not.  Each of those is built again alone, in
     a pool of its own: one that kills its worker there too is reported as failed,
     the others are built, and the rest of the queue goes on in a fresh pool."""
-    initargs = (content, overlays, templates, style)
+    initargs = (content, overlays, templates, style, cache)
     queue = list(reversed(todo))
     idle_rounds = 0
     while queue and not stop.requested:

@@ -49,6 +49,7 @@ class Preview:
 
     content: str | None
     overlays: tuple[str, ...]
+    cache: bool = True                  # use the parsed-content cache (--no-cache: read afresh)
     version: int = 1
     _signature: tuple = ()
     _library: Any = None
@@ -74,7 +75,7 @@ class Preview:
             from .library import load_library
 
             try:
-                self._library, self._problems = load_library(self.content, self.overlays), []
+                self._library, self._problems = load_library(self.content, self.overlays, cache=self.cache), []
             except ContentError as e:
                 self._library, self._problems = None, list(e.problems)
             except BriefgenError as e:
@@ -253,9 +254,10 @@ class Handler(BaseHTTPRequestHandler):
                             "report it".encode("utf-8"), "text/plain; charset=utf-8")
 
 
-def make_server(content: str | None, overlays: Sequence[str], port: int = 0) -> tuple[ThreadingHTTPServer, Preview]:
+def make_server(content: str | None, overlays: Sequence[str], port: int = 0,
+                cache: bool = True) -> tuple[ThreadingHTTPServer, Preview]:
     """A server on 127.0.0.1 (``port`` 0: any free one) and the preview it shows, content loaded."""
-    preview = Preview(content, tuple(overlays))
+    preview = Preview(content, tuple(overlays), cache)
     missing = [str(f) for f in preview.folders() if not f.is_dir()]
     if missing:
         from .errors import UsageError
@@ -281,9 +283,10 @@ def watch(preview: Preview, stop: threading.Event, interval: float = POLL_SECOND
             pass  # a file vanished mid-save; the next poll sees the new one
 
 
-def serve(content: str | None, overlays: Sequence[str], port: int, echo: Callable[..., None]) -> None:
+def serve(content: str | None, overlays: Sequence[str], port: int, echo: Callable[..., None],
+          cache: bool = True) -> None:
     """Run until Ctrl-C."""
-    server, preview = make_server(content, overlays, port)
+    server, preview = make_server(content, overlays, port, cache)
     stop = threading.Event()
     threading.Thread(target=watch, args=(preview, stop), daemon=True).start()
     echo(f"briefgen serve: http://{HOST}:{server.server_address[1]}/  (Ctrl-C stops)")

@@ -1,8 +1,10 @@
 """Shared fixtures: a reproducible clock, the built-in library, and a scratch content folder."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,12 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 from briefgen.paths import data_dir
+
+# The tests never read or fill the user's own parsed-content cache: this session (and
+# every process it starts) gets an empty cache folder of its own.
+_CACHE_HOME = tempfile.mkdtemp(prefix="briefgen-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
 
 #: 2026-11-23 00:00 UTC: every test renders with a fixed edition date.
 EPOCH = "1795392000"

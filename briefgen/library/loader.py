@@ -157,8 +157,8 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -> str | None:
-    """The file's text, or None after adding a problem; ``digest`` (a hashlib object) sees its bytes.
+def read_bytes(path: Path, shown: str, problems: Problems, digest: Any = None) -> bytes | None:
+    """The file's bytes, or None after adding a problem; ``digest`` (a hashlib object) sees them.
 
     The size is checked before reading, so an enormous file costs nothing."""
     try:
@@ -173,6 +173,13 @@ def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -
         return None
     if digest is not None:
         digest.update(raw)
+    return raw
+
+
+def decode_text(raw: bytes | None, shown: str, problems: Problems) -> str | None:
+    """A file's bytes as text, or None (after adding a problem) when they are not UTF-8."""
+    if raw is None:
+        return None
     nul = raw.find(b"\0")
     if nul >= 0:
         # Text never holds NUL; a file full of them was most likely saved as UTF-16.
@@ -189,8 +196,17 @@ def _read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -
         return None
 
 
+def read_text(path: Path, shown: str, problems: Problems, digest: Any = None) -> str | None:
+    """The file's text, or None after adding a problem (see read_bytes and decode_text)."""
+    return decode_text(read_bytes(path, shown, problems, digest), shown, problems)
+
+
 def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
-    text = _read_text(path, shown, problems, digest)
+    return parse_yaml(read_text(path, shown, problems, digest), shown, kind, problems)
+
+
+def parse_yaml(text: str | None, shown: str, kind: str, problems: Problems) -> list[RawRecord]:
+    """The records of one YAML file's text (None: the file could not be read)."""
     if text is None:
         return []
     try:
@@ -215,7 +231,11 @@ def read_yaml(path: Path, shown: str, kind: str, problems: Problems, digest: Any
 
 
 def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
-    text = _read_text(path, shown, problems, digest)
+    return parse_csv(read_text(path, shown, problems, digest), shown, problems)
+
+
+def parse_csv(text: str | None, shown: str, problems: Problems) -> list[RawRecord]:
+    """The figures of one indicators.csv's text (None: the file could not be read)."""
     if text is None:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -308,6 +328,13 @@ class Checker:
     def __init__(self, units: dict[str, Unit], problems: Problems):
         self.units = units
         self.problems = problems
+        # Ids, codes and periods recur across thousands of records: one shared object
+        # for each value keeps the library (and its cached pickle) about a third smaller.
+        self._shared: dict[str, str] = {}
+        self._periods: dict[str, Any] = {}
+
+    def _one(self, value: str) -> str:
+        return self._shared.setdefault(value, value)
 
     def convert(self, raw: RawRecord) -> dict | None:
         schema = SCHEMAS[raw.kind]
@@ -359,7 +386,8 @@ class Checker:
                 raise ValueError(f"expected text, found {type(value).__name__}")
             s = str(value).strip()
             characters.check(s, f.limit)
-            return s
+            # Names, codes and periods recur across thousands of records: keep one copy.
+            return self._one(s) if f.kind == "str" else s
         if f.kind == "url":
             s = _text(value, f.limit)
             reason = links.unsafe(s)
@@ -371,7 +399,7 @@ class Checker:
                 shown = repr(value) if not isinstance(value, str) or len(value) <= MAX_ID else f"{value[:MAX_ID]!r}..."
                 raise ValueError(f"{shown} is not a valid id; use lower-case letters, digits and '-', "
                                  f"at most {MAX_ID} characters (e.g. 'suqian-cbec-trade-2024')")
-            return value
+            return self._one(value)
         if f.kind == "int":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
                 raise ValueError(f"expected 1, 2 or 3, found {value!r}")
@@ -381,7 +409,7 @@ class Checker:
             if s not in f.choices:
                 raise ValueError(f"'{s}' is not allowed{suggest(s, f.choices)} (choose from "
                                  f"{', '.join(f.choices)})")
-            return s
+            return self._one(s)
         if f.kind in ("list", "refs"):
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
@@ -395,15 +423,15 @@ class Checker:
                                          f"{', '.join(f.choices)})")
             if f.required and not items:
                 raise ValueError("is empty; give at least one")
-            return tuple(items)
+            return tuple(self._one(x) for x in items)
         if f.kind == "ref":
-            return str(value)
+            return self._one(str(value))
         if f.kind == "value":
             s = str(value).strip()
             if len(s) > MAX_VALUE_CHARS or not VALUE_RE.fullmatch(s):
                 raise ValueError(f"'{s}' is not a number as printed (digits with an optional "
                                  "decimal point, no units or commas)")
-            return s
+            return self._one(s)
         if f.kind == "unit":
             s = str(value)
             if s not in self.units:
@@ -411,7 +439,10 @@ class Checker:
                                  f"{', '.join(self.units)} or add it to units.yaml")
             return self.units[s]
         if f.kind == "period":
-            return parse_period(str(value))
+            text = str(value)
+            if text not in self._periods:
+                self._periods[text] = parse_period(text)   # raises ValueError for a bad period
+            return self._periods[text]
         if f.kind == "date":
             s = str(value)
             if not DATE_RE.fullmatch(s):

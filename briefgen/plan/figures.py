@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 from ..library import Library
 from ..library.model import Indicator
@@ -54,22 +55,17 @@ def _alike(a: Indicator, b: Indicator) -> bool:
             and _PERIOD_CLASS[a.period.kind] == _PERIOD_CLASS[b.period.kind] != "target")
 
 
-def by_measure(lib: Library, rid: str | None) -> dict[str, list[Indicator]]:
-    """The region's figures that carry a ``measure`` key, grouped by it."""
-    out: dict[str, list[Indicator]] = defaultdict(list)
-    if rid:
-        for ind in lib.indicators.values():
-            if ind.region == rid and ind.measure:
-                out[ind.measure].append(ind)
-    return out
+def by_measure(lib: Library, rid: str | None) -> Mapping[str, tuple[Indicator, ...]]:
+    """The region's figures that carry a ``measure`` key, grouped by it (the library's index)."""
+    return lib.by_measure(rid)
 
 
 def _cited(lib: Library, rid: str) -> list[str]:
     """Indicator ids the region's findings and cases quote, most important first."""
     order: list[str] = []
-    for f in sorted((f for f in lib.findings.values() if f.region == rid), key=lambda f: (f.priority, f.id)):
+    for f in lib.findings_of(rid):           # already by (priority, id)
         order += [i for i in f.indicators if i not in order]
-    for c in sorted((c for c in lib.cases.values() if c.region == rid), key=lambda c: c.id):
+    for c in sorted(lib.cases_of(rid), key=lambda c: c.id):
         order += [i for i in c.indicators if i not in order]
     return order
 
@@ -93,7 +89,7 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
     # The region's own figures: measured ones (the comparable headline figures) first,
     # then those its findings quote, then the rest, newest first.  One row per measure,
     # except that a target gets its own row beside the latest actual figure.
-    rest = sorted((i for i in lib.indicators.values() if i.region == region),
+    rest = sorted(lib.indicators_of(region),
                   key=lambda i: (not i.measure, i.qualifier == "target", rank.get(i.id, 999),
                                  -(i.period.end.toordinal() if i.period.end and i.qualifier != "target" else 0), i.id))
     seen_measures = {(r.measure, False) for r in rows}
@@ -176,6 +172,37 @@ class ChartPlan:
     figures: tuple[tuple[Indicator, ...], ...]
 
 
+_PEERS: dict[tuple, tuple[Indicator, ...]] = {}
+
+
+def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[Indicator, ...]:
+    """The latest figure on ``measure`` of every other region of ``region``'s own kind
+    that may stand beside ``anchor``, largest first.
+
+    The same for every pass that fits a brief to its pages, and for each audience and
+    language, so it is worked out once per library (its fingerprint and its figures)."""
+    key = (lib.fingerprint, id(lib.indicators), region, measure, anchor.id)
+    hit = _PEERS.get(key)
+    if hit is None:
+        across = lib.measure_across_regions(measure)     # only the regions that publish it
+        level = lib.regions[region].level
+        found = []
+        for rid in sorted(across):
+            if rid == region or rid not in lib.regions or lib.regions[rid].level != level:
+                continue
+            fit = [i for i in across[rid] if chartable_together(anchor, i)
+                   # Rates side by side only when both are dated: "over 20% for years" beside
+                   # "over 25% in the medium term" compares nothing.
+                   and (anchor.unit.unit != "%" or (anchor.period.end and i.period.end))]
+            if fit:
+                found.append(_latest(fit))
+        if len(_PEERS) > 512:
+            _PEERS.clear()
+        # Largest first, as the chart shows them (a stable sort: ties keep region order).
+        hit = _PEERS[key] = tuple(sorted(found, key=lambda i: -display(i)[0]))
+    return hit
+
+
 def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | None:
     """Figure 1, the first of these that the content allows (see :class:`ChartPlan`).
 
@@ -193,7 +220,6 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
         return ChartPlan("pair", tuple(max(groups.values(), key=len)[:6]))
 
     cited = _cited(lib, region)
-    level = lib.regions[region].level
     measures = sorted(mine, key=lambda m: (mine[m][0].unit.unit == "%",
                                            min((cited.index(i.id) for i in mine[m] if i.id in cited), default=999), m))
     for measure in measures:
@@ -201,18 +227,8 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
                        if _PERIOD_CLASS[i.period.kind] not in ("target",)), None)
         if anchor is None:
             continue
-        peers = []
-        for rid in sorted(lib.regions):
-            if rid == region or lib.regions[rid].level != level:
-                continue
-            fit = [i for i in by_measure(lib, rid).get(measure, []) if chartable_together(anchor, i)
-                   # Rates side by side only when both are dated: "over 20% for years" beside
-                   # "over 25% in the medium term" compares nothing.
-                   and (anchor.unit.unit != "%" or (anchor.period.end and i.period.end))]
-            if fit:
-                peers.append(_latest(fit))
+        peers = _peers(lib, region, measure, anchor)[:7]
         if peers:
-            peers = sorted(peers, key=lambda i: -display(i)[0])[:7]
             return ChartPlan("peers", tuple((i,) for i in [anchor, *peers]))
 
     for measure in sorted(mine, key=lambda m: (-len(mine[m]), m)):
