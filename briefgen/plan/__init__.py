@@ -143,7 +143,7 @@ class Argument:
             parents = tuple(r.id for r in rules.parent_plans(lib, region, spec.audience, gaps)[: budget.context])
         questions = tuple(_question(lib, region, t) for t in (gaps or list(self.strength_themes))
                           [: budget.recommendations]) if spec.audience == "research" else ()
-        covered = {i.theme for i in lib.indicators.values() if i.region == region}
+        covered = {i.theme for i in lib.indicators_of(region)}
         missing = tuple(t for t in gaps[: max(budget.gap_themes, 3)] if t not in covered) if budget.missing else ()
         evidence = ()
         if budget.method and spec.audience == "research":
@@ -231,7 +231,7 @@ def _practices(lib: Library, region: str, gaps: list[str]) -> dict[str, str]:
     place its own sources learn from, from one of its own sub-regions, or recorded in the
     same source (article) as the gap itself.  A case that merely shares a theme is not
     enough; never the same practice (or the same actor) twice."""
-    learned = {r.benchmark for r in lib.recommendations.values() if r.region == region and r.benchmark}
+    learned = {r.benchmark for r in lib.recommendations_of(region) if r.benchmark}
     below = rules.descendants(lib, region)
     above = set(rules.ancestors(lib, region))
 
@@ -246,7 +246,7 @@ def _practices(lib: Library, region: str, gaps: list[str]) -> dict[str, str]:
                     else 2 if c.source in documents else None)
             return None if link is None else (link, -len(c.indicators), c.id)
 
-        pool = sorted(((rank(c), c) for c in lib.cases.values()
+        pool = sorted(((rank(c), c) for c in lib.cases_on(theme)
                        if theme in c.themes and c.region not in above and rank(c) is not None
                        and lib.regions[c.region].level in rules.KIND_GROUPS and rules.practice_fits(lib, c, region)),
                       key=lambda rc: rc[0])

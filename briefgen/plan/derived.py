@@ -80,7 +80,7 @@ def _alike(a: Indicator, b: Indicator) -> bool:
 
 def derive(lib: Library, region: str, benchmark: str | None, limit: int) -> list[Derived]:
     """The derived figures worth showing for ``region``, most telling first."""
-    mine = [i for i in lib.indicators.values() if i.region == region]
+    mine = list(lib.indicators_of(region))
     out: list[Derived] = []
     # Progress toward the region's own target: the latest actual on the target's measure.
     for target in (i for i in mine if i.qualifier == "target"):
@@ -94,7 +94,7 @@ def derive(lib: Library, region: str, benchmark: str | None, limit: int) -> list
     parents = rules.ancestors(lib, region)
     for ind in mine:
         for parent in parents:
-            whole = [p for p in lib.indicators.values() if p.region == parent and _alike(p, ind)
+            whole = [p for p in lib.indicators_of(parent) if _alike(p, ind)
                      and p.period.comparable_key == ind.period.comparable_key and p.period.end]
             # A share under 1% tells the reader only that the parent is far larger.
             if whole and (d := compute("share", ind, whole[0])) and d.value >= 1:
@@ -103,8 +103,8 @@ def derive(lib: Library, region: str, benchmark: str | None, limit: int) -> list
     # The benchmark as a multiple of the region, same measure and period.
     if benchmark:
         for ind in mine:
-            for other in lib.indicators.values():
-                if other.region == benchmark and _alike(other, ind) and ind.period.end \
+            for other in lib.indicators_of(benchmark):
+                if _alike(other, ind) and ind.period.end \
                         and other.period.comparable_key == ind.period.comparable_key \
                         and (d := compute("ratio", other, ind)):
                     out.append(d)

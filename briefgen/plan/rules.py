@@ -74,20 +74,18 @@ def descendants(lib: Library, rid: str) -> set[str]:
     out: set[str] = set()
     frontier = {rid}
     while frontier:
-        nxt = {r.id for r in lib.regions.values() if r.parent in frontier and r.id not in out}
+        nxt = {c for rid in frontier for c in lib.children_of(rid) if c not in out}
         out |= nxt
         frontier = nxt
     return out
 
 
 def findings_for(lib: Library, region: str, kinds: tuple[str, ...], theme: str | None = None) -> list[Finding]:
-    out = [f for f in lib.findings.values()
-           if f.region == region and f.kind in kinds and (theme is None or f.theme == theme)]
-    return sorted(out, key=lambda f: (f.priority, f.id))
+    return sorted(lib.findings_of(region, kinds, theme), key=lambda f: (f.priority, f.id))
 
 
 def indicators_for(lib: Library, region: str) -> list[Indicator]:
-    return sorted((i for i in lib.indicators.values() if i.region == region),
+    return sorted(lib.indicators_of(region),
                   key=lambda i: (i.period.end is None, -(i.period.end.toordinal() if i.period.end else 0), i.id))
 
 
@@ -145,11 +143,11 @@ class BenchmarkChoice:
 
 def _evidence(lib: Library, region: str, candidate: str, gaps: list[str]) -> tuple[int, int, list[str]]:
     """Lessons the sources draw from ``candidate``, its cases on the gaps, and the gap themes they answer."""
-    learned = sum(1 for r in lib.recommendations.values() if r.region == region and r.benchmark == candidate)
+    learned = sum(1 for r in lib.recommendations_of(region) if r.benchmark == candidate)
     answered: Counter[str] = Counter()
     n_cases = 0
-    for c in lib.cases.values():
-        if c.region == candidate and set(gaps).intersection(c.themes):
+    for c in lib.cases_of(candidate):
+        if set(gaps).intersection(c.themes):
             n_cases += 1
             answered.update(t for t in c.themes if t in gaps)
     return learned, n_cases, sorted(answered, key=gaps.index)
@@ -190,7 +188,7 @@ def recommendations_for(lib: Library, region: str, audience: str, gaps: list[str
     horizon = {"short": 0, "medium": 1, "long": 2}
     # A recommendation filed under the region is addressed to it, even when it names
     # another place ("extend Xiong'an's policies to Baoding").
-    recs = [r for r in lib.recommendations.values() if r.region == region and acts_for(r, audience)]
+    recs = [r for r in lib.recommendations_of(region) if acts_for(r, audience)]
     return sorted(recs, key=lambda r: (horizon[r.horizon], r.priority,
                                        min((rank.get(t, 99) for t in r.themes), default=99), r.id))
 
@@ -215,5 +213,5 @@ def practice_fits(lib: Library, case: Case, region: str) -> bool:
 def own_cases(lib: Library, region: str, themes: list[str]) -> list[Case]:
     """The region's own recorded practices, those on its top themes first."""
     rank = {t: i for i, t in enumerate(themes)}
-    return sorted((c for c in lib.cases.values() if c.region == region),
+    return sorted(lib.cases_of(region),
                   key=lambda c: (min((rank.get(t, 99) for t in c.themes), default=99), -len(c.indicators), c.id))

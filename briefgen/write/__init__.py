@@ -124,8 +124,7 @@ class _Writer:
         """The region's own targets: the indicator, the target, the date, and where it stands."""
         region = self.spec.region
         # The region's own targets on a measured series; one firm's expected exports are not one.
-        targets = [i for i in self.lib.indicators.values()
-                   if i.region == region and i.qualifier == "target" and i.measure]
+        targets = [i for i in self.lib.indicators_of(region) if i.qualifier == "target" and i.measure]
         if not targets:
             return []
         progress = {d.inputs[1].id: d for d in self.plan.derived if d.kind == "progress"}
@@ -465,8 +464,8 @@ class _Writer:
         kinds = sorted({s.kind for s in cited})
         inferred = sum(1 for s in documents.values() if s.date_status == "inferred")
         sources = documents
-        n_figures = sum(1 for i in lib.indicators.values() if i.region == rid)
-        n_findings = sum(1 for f in lib.findings.values() if f.region == rid)
+        n_figures = len(lib.indicators_of(rid))
+        n_findings = len(lib.findings_of(rid))
         blocks: list[Block] = [Heading(1, self.w.heading("method")),
                                Paragraph((Text(self.w.method(self.name(rid), len(sources), kinds, inferred,
                                                              n_findings, n_figures)),))]
@@ -495,11 +494,11 @@ class _Writer:
         if not plan.budget.missing:
             return []
         if plan.shape == "thin":
-            n_figures = sum(1 for i in self.lib.indicators.values() if i.region == self.spec.region)
+            n_figures = len(self.lib.indicators_of(self.spec.region))
             questions = self.w.split("office_questions", rname, n_figures, len(plan.recommendations))
             return [Heading(1, self.w.heading("open", region=rname)),
                     NumberedList(tuple((Text(q),) for q in questions if q))]
-        if not any(i.region == self.spec.region for i in self.lib.indicators.values()):
+        if not self.lib.indicators_of(self.spec.region):
             return [Heading(1, self.w.heading("missing")), Paragraph((Text(self.w.no_figures(rname)),))]
         if not plan.missing:
             return []
