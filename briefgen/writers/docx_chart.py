@@ -20,6 +20,7 @@ from typing import Any
 from .. import charts
 from ..document import Chart
 from ..style import HouseStyle
+from ..sheets import column_letter   # spreadsheet column names, one definition
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -45,16 +46,6 @@ def _x(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def _column(index: int) -> str:
-    """Spreadsheet column letters: 0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _number(value: float) -> str:
     return repr(float(value)) if value != int(value) else str(int(value))
 
@@ -65,14 +56,14 @@ def workbook(chart: Chart) -> bytes:
     """The chart's table as an .xlsx: categories in column A, one column per series, names in row 1."""
     names = charts.series_names(chart)
     rows = ['<row r="1">' + "".join(
-        f'<c r="{_column(s + 1)}1" t="inlineStr"><is><t>{_x(name)}</t></is></c>'
+        f'<c r="{column_letter(s + 1)}1" t="inlineStr"><is><t>{_x(name)}</t></is></c>'
         for s, name in enumerate(names)) + "</row>"]
     for i, bar in enumerate(chart.bars, start=2):
         cells = [f'<c r="A{i}" t="inlineStr"><is><t>{_x(bar.label)}</t></is></c>']
         for s in range(len(names)):
             value = bar.values[s] if s < len(bar.values) else None
             if value is not None:       # no data: an empty cell, which the chart leaves as a gap
-                cells.append(f'<c r="{_column(s + 1)}{i}"><v>{_number(value)}</v></c>')
+                cells.append(f'<c r="{column_letter(s + 1)}{i}"><v>{_number(value)}</v></c>')
         rows.append(f'<row r="{i}">{"".join(cells)}</row>')
     members = {
         "[Content_Types].xml": (
@@ -153,7 +144,7 @@ def chart_xml(chart: Chart, house: HouseStyle) -> bytes:
     cats = "".join(f'<c:pt idx="{i}"><c:v>{_x(bar.label)}</c:v></c:pt>' for i, bar in enumerate(chart.bars))
     series = []
     for s, name in enumerate(names):
-        col = _column(s + 1)
+        col = column_letter(s + 1)
         points = "".join(f'<c:pt idx="{i}"><c:v>{_number(bar.values[s])}</c:v></c:pt>'
                          for i, bar in enumerate(chart.bars)
                          if s < len(bar.values) and bar.values[s] is not None)
