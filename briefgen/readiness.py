@@ -73,10 +73,25 @@ def require_lang(lib: Library, regions: tuple[str | None, ...], lang: str) -> No
                          "--missing-translation omit to leave those records out")
 
 
+#: (library fingerprint, library object id, lang) -> (the library asked about, the answer).  Every brief
+#: of a batch asks; working it out once per library keeps a brief's cost off the content's size.
+_OMITTED: dict[tuple, tuple[Library, Library, list[str]]] = {}
+
+
 def omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
     """The library without the figures, findings, cases and recommendations that have no ``lang``
     text, and the ids left out.  References to them are dropped with them, as ``as_of`` does;
     regions, themes and sources stay (a name in the other language is not a translation)."""
+    key = (lib.fingerprint, id(lib), lang)
+    hit = _OMITTED.get(key)
+    if hit is None:          # the cache holds the library, so its id cannot be reused meanwhile
+        if len(_OMITTED) > 16:
+            _OMITTED.clear()
+        hit = _OMITTED[key] = (lib, *_omit_untranslated(lib, lang))
+    return hit[1], list(hit[2])
+
+
+def _omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
     def keep(records: dict) -> dict:
         return {k: v for k, v in records.items() if v.has_lang(lang)}
 
