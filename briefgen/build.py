@@ -57,17 +57,13 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
         from .writers.pdf import layout
 
         measure = partial(layout, style=style, draw=draw)
-    fitted = fit(argue(spec, library), LANGS, partial(_write, library=library, templates=templates, style=style),
+    fitted = fit(argue(spec, library), LANGS, partial(write, library=library, templates=templates, style=style),
                  measure, required=spec.lang)
     with _lock:
         _fitted[key] = fitted
         while len(_fitted) > _KEEP:
             _fitted.popitem(last=False)
     return fitted
-
-
-def _write(plan: Plan, lang: str, *, library: Library, templates: str | None, style: HouseStyle) -> Brief:
-    return write(plan, lang, library, templates=templates, style=style)
 
 
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,

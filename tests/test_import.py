@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from helpers import run_cli
 

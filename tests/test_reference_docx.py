@@ -6,7 +6,6 @@ zip that inflates past the stated limits is refused before it is read.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import zipfile

@@ -80,20 +80,6 @@ class Plan:
         """Recommendation 1: the first step, the earliest horizon."""
         return self.recommendations[0] if self.recommendations else None
 
-    def sources(self, lib: Library) -> set[str]:
-        """The sources this plan's records come from (for the method note's counts)."""
-        ids = {self.headline, self.lesson, *self.strengths, *self.lessons, *self.own_practices,
-               *self.recommendations, *self.parent_plans, *self.evidence, *self.known}
-        for g in self.gap_sections:
-            ids |= {*g.findings, *g.ahead, g.practice}
-        for row in self.table:
-            ids |= {i.id for i in (row.region, row.benchmark) if i}
-        found = set()
-        for kind in ("findings", "cases", "recommendations", "indicators"):
-            table = getattr(lib, kind)
-            found |= {table[i].source for i in ids if i in table}
-        return found
-
 
 @dataclass(frozen=True)
 class Argument:

@@ -117,8 +117,9 @@ class _Writer:
         blocks += self.missing_data()
         blocks += self.what_to_watch()
         blocks.append(References(self.w.heading("sources"), self.cites.references()))
-        blocks += self.about()
-        return Brief(self.meta(), tuple(blocks))
+        meta = self.meta()
+        blocks += self.about(meta)
+        return Brief(meta, tuple(blocks))
 
     def what_to_watch(self) -> list[Block]:
         """The region's own targets: the indicator, the target, the date, and where it stands."""
@@ -137,15 +138,14 @@ class _Writer:
             items.append(self.sentence(text, t))
         return [Callout(self.w.heading("watch"), tuple(items), kind="watch")]
 
-    def about(self) -> list[Block]:
+    def about(self, meta: BriefMeta) -> list[Block]:
         """Who publishes the brief, how to cite it, and the disclaimer, as the house style sets them."""
-        style, lang, meta = self.style, self.lang, None
+        style, lang = self.style, self.lang
         org = style.organisation_for(lang)
         lines: list[Inlines] = []
         if org:
             contact = style.in_lang("contact", lang)
-            lines.append((Text(org + (f"{' · ' if lang == 'en' else ' · '}{contact}" if contact else "")),))
-        meta = self.meta()
+            lines.append((Text(org + (f" · {contact}" if contact else "")),))
         lines.append((Text(self.w.cite_as(org, meta.title, meta.subtitle, style.in_lang("series", lang),
                                           meta.date, meta.brief_id if style.series_code else "")),))
         if disclaimer := style.in_lang("disclaimer", lang):
