@@ -44,8 +44,8 @@ def shape(brief) -> list[tuple]:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 _MARK = re.compile(r"\[\d+(, [^\]]*)?\]")
 #: The labels of formula lines (who acts, the evidence on a question), which recur by design.
-_FORMULAS = ("Who acts", "Evidence:", "Figures the sources give", "The source builds this",
-             "实施主体", "现有证据", "资料给出的数据", "此条资料以")
+_FORMULAS = ("Proposed lead", "What could travel", "Evidence:", "Figures the sources give", "The source builds this",
+             "建议实施主体", "可借鉴之处", "现有证据", "资料给出的数据", "此条资料以")
 
 
 def sentences(brief) -> list[str]:

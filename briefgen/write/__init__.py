@@ -37,6 +37,11 @@ def write(plan: Plan, lang: str, library: Library, *, templates: str | None = No
     return _Writer(plan, lang, library, phrases(lang, templates), style).brief()
 
 
+def reports_result(case: Case) -> bool:
+    """Whether the source reports what came of a case (content says "Not reported" / 未见报道 otherwise)."""
+    return not (case.result_en.strip().lower().startswith("not reported") or "未见" in case.result_zh)
+
+
 class _Writer:
     def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
         self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
@@ -88,6 +93,15 @@ class _Writer:
         """A case's sentence written as advice to another place (checked in both languages)."""
         return rules.addressed_elsewhere(self.lib, (getattr(case, f"{field}_en"), getattr(case, f"{field}_zh")),
                                          case.region, self.spec.region)
+
+    def point_of(self, case: Case) -> str:
+        """The sourced field a case is quoted by: what came of it when the source
+        reports a result, else what was done.  "What travels" is the editors' reading,
+        never quoted as if the source said it."""
+        for field in ("result", "what"):
+            if (case.id, field) not in self.said and (field == "what" or reports_result(case)):
+                return field
+        return "what"
 
     # -------------------------------------------------------------- the brief
 
@@ -191,7 +205,7 @@ class _Writer:
             items.append((Text(self.w.km_no_problems(rname, len(plan.recommendations))),))
         if plan.lesson:
             case = lib.cases[plan.lesson]
-            field = "transferable" if not self.elsewhere(case, "transferable") else "result"
+            field = self.point_of(case)
             place, title = self.name(case.region), case.field("title", self.lang)
             text = self.w.km_lesson(place, title, case.field(field, self.lang).rstrip("。."),
                                     place.split(" (")[0].split("（")[0] in title)
@@ -221,7 +235,8 @@ class _Writer:
             parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
         else:
             parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), bool(plan.own_practices))),))
-        if plan.recommendations or self.spec.audience == "research":
+        # The research edition's closing questions exist only where the plan has them.
+        if plan.recommendations if self.spec.audience != "research" else plan.questions:
             parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
         joined: list = []
         for i, p in enumerate(parts):
@@ -318,9 +333,7 @@ class _Writer:
                 blocks.append(Paragraph((lead, *self.sentence(f.text(self.lang), f))))
             if gap.practice:
                 case = lib.cases[gap.practice]
-                field = "transferable" if not self.elsewhere(case, "transferable") else "result"
-                if (case.id, field) in self.said:
-                    field = "what"
+                field = self.point_of(case)
                 within = case.region in rules.descendants(lib, self.spec.region)
                 lead = Text(self.w.practice_lead(self.name(case.region), case.field("title", self.lang), within)
                             + self.sep(), bold=True)
@@ -365,10 +378,7 @@ class _Writer:
             fields = [f for f in ("what", "result", "transferable")
                       if (case.id, f) not in self.said and not (f == "transferable" and self.elsewhere(case, f))]
             if compact:
-                point = "transferable" if "transferable" in fields else "result"
-                if (case.id, point) in self.said:
-                    point = "what"
-                blocks.append(Paragraph(self.sentence(case.field(point, self.lang), case)))
+                blocks.append(Paragraph(self.sentence(case.field(self.point_of(case), self.lang), case)))
                 continue
             # "when" is free text from the source; show it only when it is a date.
             date = re.match(r"^\d{4}(-\d{2}){0,2}", case.when or "")
@@ -378,7 +388,11 @@ class _Writer:
                 if field not in fields:
                     continue
                 lead = Text(f"{label}{':' if self.lang == 'en' else '：'}{self.sep()}", bold=True)
-                blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
+                if field == "transferable":
+                    # The editors' reading of the case, not the source's words: no source mark.
+                    blocks.append(Paragraph((lead, Text(self.prose(case.field(field, self.lang))))))
+                else:
+                    blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
         return blocks
 
     # -------------------------------------------------------------- what to do
