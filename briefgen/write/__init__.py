@@ -37,11 +37,6 @@ def write(plan: Plan, lang: str, library: Library, *, templates: str | None = No
     return _Writer(plan, lang, library, phrases(lang, templates), style).brief()
 
 
-def reports_result(case: Case) -> bool:
-    """Whether the source reports what came of a case (content says "Not reported" / 未见报道 otherwise)."""
-    return not (case.result_en.strip().lower().startswith("not reported") or "未见" in case.result_zh)
-
-
 class _Writer:
     def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
         self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
@@ -99,9 +94,13 @@ class _Writer:
         reports a result, else what was done.  "What travels" is the editors' reading,
         never quoted as if the source said it."""
         for field in ("result", "what"):
-            if (case.id, field) not in self.said and (field == "what" or reports_result(case)):
+            if (case.id, field) not in self.said and (field == "what" or rules.reports_result(case)):
                 return field
         return "what"
+
+    def has_lesson_for_others(self) -> bool:
+        """A region's own practice is offered as a lesson only when a source reports what came of it."""
+        return any(rules.reports_result(self.lib.cases[c]) for c in self.plan.own_practices)
 
     # -------------------------------------------------------------- the brief
 
@@ -170,7 +169,7 @@ class _Writer:
         plan, spec = self.plan, self.spec
         title = self.w.title(plan.shape, self.name(spec.region), self.name(plan.benchmark.region),
                              self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]),
-                             bool(plan.lessons), bool(plan.own_practices))
+                             bool(plan.lessons), self.has_lesson_for_others())
         date = spec.edition
         # Numbered only in a series the organisation configures (SCB-SUQIAN-GOV-STD-EN-202612).
         code = self.style.series_code
@@ -234,7 +233,7 @@ class _Writer:
         elif plan.shape == "situation":
             parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
         else:
-            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), bool(plan.own_practices))),))
+            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), self.has_lesson_for_others())),))
         # The research edition's closing questions exist only where the plan has them.
         if plan.recommendations if self.spec.audience != "research" else plan.questions:
             parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
