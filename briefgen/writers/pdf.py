@@ -1184,7 +1184,8 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False,
     version = {"pdfVersion": (1, 7)} if tagger else {}
     doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx, **version))
     last = doc.frame
-    ctx.filled = ctx.pages - 1 + (last._y2 - last._y) / last._height
+    # A last paragraph's trailing space may run past the frame's foot: a page is at most full.
+    ctx.filled = ctx.pages - 1 + min(1.0, (last._y2 - last._y) / last._height)
     return ctx, out
 
 
