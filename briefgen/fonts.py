@@ -281,13 +281,22 @@ def fallbacks_for(missing: set[int]) -> tuple[list[FontFile], set[int]]:
     """System TrueType fonts that have glyphs for ``missing``, and what none of them has.
 
     Called only when a brief holds characters its fonts lack, so the cost of reading
-    system fonts falls on that brief alone.  Only the Basic Multilingual Plane is looked
-    up: reportlab writes a broken ToUnicode entry for a character beyond it (an emoji,
-    CJK Extension B), so text copied from the PDF would lose it anyway."""
+    system fonts falls on that brief alone.  Only what :func:`settable` allows is looked up."""
     if os.environ.get("BRIEFGEN_NO_SYSTEM_FONTS"):     # tests: the answer on a bare machine
         return [], set(missing)
-    found, left = _fallbacks_for(frozenset(cp for cp in missing if cp <= 0xFFFF))
-    return found, left | {cp for cp in missing if cp > 0xFFFF}
+    found, left = _fallbacks_for(frozenset(cp for cp in missing if settable(cp)))
+    return found, left | {cp for cp in missing if not settable(cp)}
+
+
+@functools.lru_cache(maxsize=None)
+def settable(cp: int) -> bool:
+    """Whether reportlab can set ``cp`` so that it reads and copies right, whatever the font:
+    in the Basic Multilingual Plane (beyond it, an emoji or CJK Extension B, reportlab writes
+    a broken ToUnicode entry), and not of a right-to-left script (Hebrew, Arabic), which it
+    would draw unshaped and in reverse order."""
+    import unicodedata
+
+    return cp <= 0xFFFF and unicodedata.bidirectional(chr(cp)) not in ("R", "AL", "AN")
 
 
 @functools.lru_cache(maxsize=64)

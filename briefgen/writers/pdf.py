@@ -35,7 +35,7 @@ from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Hea
 from .. import characters, links
 from ..errors import BriefgenError, BriefgenWarning
 from ..fonts import (Family, FontFile, FontSet, coverage, fallbacks_for, font_set, remember_coverage,
-                     split_runs)
+                     settable, split_runs)
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import pdf_archive, pdf_tags
 
@@ -112,8 +112,10 @@ def _register(font: FontFile) -> str:
         except TTFError as exc:     # CFF outlines, a broken file: the user can pick another
             raise BriefgenError(f"cannot embed font {font.path}: {exc}; PDF output needs "
                                 "TrueType outlines, so choose or convert another font") from exc
-    # Glyph 0 is .notdef: a code point mapped to it has no glyph of its own.
-    remember_coverage(font, (cp for cp, gid in pdfmetrics.getFont(name).face.charToGlyph.items() if gid))
+    # Glyph 0 is .notdef: a code point mapped to it has no glyph of its own.  What reportlab
+    # cannot set right (fonts.settable: emoji, Hebrew) counts as missing, whatever the font.
+    remember_coverage(font, (cp for cp, gid in pdfmetrics.getFont(name).face.charToGlyph.items()
+                             if gid and settable(cp)))
     return name
 
 
