@@ -256,6 +256,18 @@ def coverage(font: FontFile) -> frozenset[int]:
         tt.close()
 
 
+def family_coverage(family: Family) -> frozenset[int]:
+    """What a family can draw, from whichever of its faces was read already.
+
+    The faces of one shipped family hold the same characters (one build, one list), so
+    the heading family need not read its regular face just to answer."""
+    for face in (family.regular, family.bold, family.italic, family.bold_italic):
+        hit = _COVERAGE.get(face)
+        if hit is not None:
+            return hit
+    return coverage(family.regular)
+
+
 def _system_font_files() -> Iterator[FontFile]:
     """TrueType files installed on the system: the known CJK ones first, then every folder."""
     seen: set[Path] = set()

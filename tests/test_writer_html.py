@@ -108,7 +108,7 @@ def test_print_css_uses_house_style() -> None:
     stack = css.split("font-family:")[1].split(";")[0]
     assert stack.index('"Noto Serif SC"') < stack.index('"Songti SC"') < stack.index('"Noto Serif"')
     assert stack.strip().endswith(" serif")
-    headings = css.split("svg.chart text { font-family:")[2].split(";")[0]
+    headings = css.split("figcaption, th { font-family:")[1].split(";")[0]
     assert headings.index('"Noto Sans SC"') < headings.index('"Noto Sans"') and "Serif" not in headings
     en_css = next(page(sample_brief("en")).iter("style")).text
     assert "@page { size: A4;" in en_css

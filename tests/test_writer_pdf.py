@@ -83,12 +83,11 @@ def test_every_font_is_embedded_truetype(pdfs, lang):
             assert name.lstrip("/") not in BASE14 and "Helvetica" not in name
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, f"{name} is not embedded"
-    # Body text serif, headings and the chart sans (its "n/a" for a missing figure in italic);
-    # bullets are the Latin sans bullet in both languages; Chinese headings in a true bold.
-    expected = ({"NotoSerif-Regular", "NotoSerif-Bold", "NotoSans-Regular", "NotoSans-Bold",
-                 "NotoSans-Italic", "NotoSerifSC-Regular"} if lang == "en" else
-                {"NotoSerifSC-Regular", "NotoSerifSC-Bold", "NotoSansSC-Regular", "NotoSansSC-Bold",
-                 "NotoSans-Regular"})
+    # Body text and the chart serif (its "n/a" for a missing figure in a true italic), headings
+    # sans; bullets are the Latin sans bullet in both languages; Chinese headings in a true bold.
+    expected = ({"NotoSerif-Regular", "NotoSerif-Bold", "NotoSerif-Italic", "NotoSans-Regular",
+                 "NotoSans-Bold", "NotoSerifSC-Regular"} if lang == "en" else
+                {"NotoSerifSC-Regular", "NotoSerifSC-Bold", "NotoSansSC-Bold", "NotoSans-Regular"})
     assert seen == expected
 
 
@@ -232,8 +231,7 @@ def test_chinese_chart_labels_extract_in_the_cjk_face(pdfs):
     for label in ("宿迁 杭州", "无数据", "亿元"):
         assert label in text
     faces = {str(f.get_object()["/BaseFont"]).split("+", 1)[-1] for f in page["/Resources"]["/Font"].values()}
-    assert faces == {"NotoSerifSC-Regular", "NotoSerifSC-Bold", "NotoSansSC-Regular", "NotoSansSC-Bold",
-                     "NotoSans-Regular"}
+    assert faces == {"NotoSerifSC-Regular", "NotoSerifSC-Bold", "NotoSansSC-Bold", "NotoSans-Regular"}
 
 
 def test_a_chinese_name_in_an_english_chart_is_set_in_the_cjk_face():
@@ -249,8 +247,8 @@ def test_a_chinese_name_in_an_english_chart_is_set_in_the_cjk_face():
             faces.setdefault(text.strip(), set()).add(str(font["/BaseFont"]).split("+", 1)[-1])
 
     page.extract_text(visitor_text=visit)
-    assert faces["宿迁"] == {"NotoSansSC-Regular"}                 # charts are set in sans
-    assert "NotoSans-Regular" in faces["Hangzhou"]          # the legend; the table header is bold
+    assert faces["宿迁"] == {"NotoSerifSC-Regular"}
+    assert "NotoSerif-Regular" in faces["Hangzhou"]          # the legend; the table header is bold
 
 
 def test_a_chart_of_one_series_has_no_legend():

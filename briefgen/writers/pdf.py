@@ -34,8 +34,8 @@ from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Hea
                         plain)
 from .. import characters, links
 from ..errors import BriefgenError, BriefgenWarning
-from ..fonts import (Family, FontFile, FontSet, coverage, fallbacks_for, font_set, remember_coverage,
-                     settable, split_runs)
+from ..fonts import (Family, FontFile, FontSet, coverage, fallbacks_for, family_coverage, font_set,
+                     remember_coverage, settable, split_runs)
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import pdf_archive, pdf_tags
 
@@ -81,12 +81,16 @@ class _Faces:
 
         Chinese fonts draw "§" full-width, which opens a gap inside every citation mark
         ("[1, §3.1]"): it is left to the Latin family, which sets it as Chinese books do."""
-        _register(family.face(bold, italic))
-        have = coverage(family.face(bold, italic))
-        if family in (self.fonts.cjk, self.fonts.cjk_heading) and family not in (
-                self.fonts.latin, self.fonts.latin_heading):
-            return have - _LATIN_WIDTH
-        return have
+        return _cover(self, family.face(bold, italic),
+                      family in (self.fonts.cjk, self.fonts.cjk_heading)
+                      and family not in (self.fonts.latin, self.fonts.latin_heading))
+
+
+@functools.lru_cache(maxsize=256)
+def _cover(faces: _Faces, face: FontFile, cjk: bool) -> frozenset[int]:
+    # Cached: every run of text asks, and a set difference on 8,000 code points is not free.
+    _register(face)
+    return coverage(face) - _LATIN_WIDTH if cjk else coverage(face)
 
 
 #: Characters Chinese fonts set full-width that Chinese text wants at their Latin width.
@@ -131,7 +135,9 @@ def _with_fallbacks(brief: Brief, style: HouseStyle, faces: _Faces,
     What no installed font has either is named in a warning, with the way to fix it:
     the PDF would otherwise show it as a replacement mark without a word."""
     chars = {ord(ch) for value in (brief, style) for text in _texts(value) for ch in text}
-    have = frozenset().union(*(faces.cover(f) for order in orders for f in order))
+    # Headings are bold: reading their regular face only to ask would cost a font parse.
+    have = frozenset().union(*(faces.cover(f, bold=heading) for heading, order in zip((False, True), orders)
+                               for f in order))
     missing = {cp for cp in chars - have
                if cp >= 0x20 and unicodedata.category(chr(cp)) not in ("Cc", "Cf", "Zl", "Zp")}
     if not missing:
@@ -177,7 +183,7 @@ def _clean(text: str, order: tuple[Family, ...]) -> str:
     font has a glyph for (emoji, say) becomes U+FFFD, because reportlab would draw
     .notdef and extraction would yield NUL for it."""
     text = characters.strip(_BREAKS.sub(" ", text)).replace("\ufeff", "")
-    covers = [coverage(f.regular) for f in order]     # registered by _render's _with_fallbacks
+    covers = [family_coverage(f) for f in order]     # read by _render's _with_fallbacks
     missing = {ch for ch in set(text) if not any(ord(ch) in c for c in covers)}
     if not missing:
         return text
@@ -869,13 +875,13 @@ def _chart_drawing(ctx: _Context, block: Figure):
 
     from .. import charts
 
-    # Charts are set in the sans family, as captions and headings are: figures read cleaner.
-    # Charts are set in the sans family, as captions are: figures read cleaner so.
-    measure = _measurer(ctx.faces, ctx.heading_order)
+    # Charts are set in the body family: a sans face for them alone would cost a Chinese
+    # brief one more 2-3 MB font to parse at every cold start.
+    measure = _measurer(ctx.faces, ctx.order)
     geo = charts.layout(block.chart, round(ctx.frame_width, 3), ctx.style.body_size * 0.85,
                         ctx.style.accent, measure)
     top = geo.height
-    drawing = _drawing_class()(geo.width, geo.height, ctx.faces.name(ctx.heading_order[0]))
+    drawing = _drawing_class()(geo.width, geo.height, ctx.faces.name(ctx.order[0]))
     if ctx.measure:
         return drawing              # counting pages needs only the size
     def line(rule) -> None:
@@ -890,9 +896,9 @@ def _chart_drawing(ctx: _Context, block: Figure):
     for rule in geo.rules:
         line(rule)
     for label in geo.labels:
-        text = _clean(label.text, ctx.heading_order)
-        runs = list(split_runs(text, ctx.heading_order, lambda f: ctx.faces.cover(f, italic=label.italic)))
-        width = _measurer(ctx.faces, ctx.heading_order, label.italic)(text, label.size)
+        text = _clean(label.text, ctx.order)
+        runs = list(split_runs(text, ctx.order, lambda f: ctx.faces.cover(f, italic=label.italic)))
+        width = _measurer(ctx.faces, ctx.order, label.italic)(text, label.size)
         x = label.x - {"start": 0.0, "middle": width / 2, "end": width}[label.anchor]
         colour = HexColor(label.colour)
         for font, run in runs:
