@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BriefgenError, UsageError
+from .errors import BriefgenError, BriefgenWarning, UsageError
 from .spec import AUDIENCES, LANGS, LENGTHS, MISSING_TRANSLATION
 
 FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
@@ -377,11 +377,23 @@ def _printable(message: str) -> str:
     return FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=None) -> None:
+    """briefgen's own warnings as one plain line on stderr; others as Python shows them."""
+    if issubclass(category, BriefgenWarning):
+        click.echo(f"briefgen: warning: {_printable(str(message))}", err=True)
+    elif _default is not None:
+        _default(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and an exit status."""
+    import functools
     import os
     import signal
     import threading
+    import warnings
+
+    warnings.showwarning = functools.partial(_show_warning, _default=warnings.showwarning)
 
     old_term = None
     if threading.current_thread() is threading.main_thread():
