@@ -34,10 +34,9 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
 from . import __version__
 from .document import Brief
+from .fit import Measure, Measured
 from .style import HouseStyle
 
 #: Entries kept per code version; past this the oldest half is removed.
@@ -45,7 +44,7 @@ KEEP = 20000
 _CODE = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
+@dataclass
 class Pages:
     """A remembered layout: what fitting needs (pages, filled), without the PDF."""
 
@@ -54,10 +53,10 @@ class Pages:
     pdf: bytes | None = None
 
 
-def remembered(measure: Callable[[Brief], object], style: HouseStyle) -> Callable[[Brief], object]:
+def remembered(measure: Measure, style: HouseStyle) -> Measure:
     """``measure`` that answers from the cache when it can and fills it when it cannot."""
 
-    def cached(brief: Brief) -> object:
+    def cached(brief: Brief) -> Measured:
         folder = _folder()
         key = _key(brief, style) if folder is not None else ""
         if folder is not None:
@@ -66,7 +65,7 @@ def remembered(measure: Callable[[Brief], object], style: HouseStyle) -> Callabl
                 return hit
         result = measure(brief)
         if folder is not None:
-            _write(folder, key, result.pages, result.filled)   # type: ignore[attr-defined]
+            _write(folder, key, result.pages, result.filled)
         return result
 
     return cached
