@@ -94,3 +94,4 @@ def test_changed_briefs_are_new_keys(layouts, tmp_path):
     assert _key(en, DEFAULT_STYLE) == _key(en, DEFAULT_STYLE)
     assert _key(en, DEFAULT_STYLE) != _key(zh, DEFAULT_STYLE)
     assert _key(en, DEFAULT_STYLE) != _key(en, HouseStyle(paper="Letter"))
+
