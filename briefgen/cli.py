@@ -53,7 +53,8 @@ def content_options(f):
                      help="Use this content folder instead of the built-in one.")(f)
     f = click.option("--no-cache", "no_cache", is_flag=True,
                      help="Parse and check the content afresh instead of using the parsed copy in the "
-                          "user cache folder (which is used only while the files are unchanged).")(f)
+                          "user cache folder (which is used only while the files are unchanged), and "
+                          "lay out pages to count them instead of using the remembered counts.")(f)
     return f
 
 
@@ -129,7 +130,7 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     # Decide every path before rendering, so a bad -o fails fast and writes nothing.
     stem_guess = resolved.file_stem(resolved.benchmark)
     plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])
-    built = build(resolved, fmts, lib, templates=templates, style=style)
+    built = build(resolved, fmts, lib, templates=templates, style=style, cache=not no_cache)
     paths = plan_outputs(output, [(Path(built.file_name(f)).stem, extension(f)) for f in fmts])
     for fmt, path in zip(fmts, paths):
         write_atomic(path, built.files[fmt])

@@ -7,6 +7,7 @@ Writing is a pure function of the plan and the library: no layout, no PDF.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ..document import (Block, Brief, BriefMeta, BulletList, Callout, Citation, Heading, Inlines,
@@ -40,7 +41,9 @@ def write(plan: Plan, lang: str, library: Library, *, templates: str | None = No
 class _Writer:
     def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
         self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
-        self.spec = plan.spec
+        # The plan is shared by both languages and carries the spec of whichever was asked
+        # for first; the brief's own metadata (its identifier) must say its own language.
+        self.spec = replace(plan.spec, lang=lang)
         self.cites = Citations(lib, lang)
         self.region = lib.regions[plan.spec.region]
         self.bench = lib.regions[plan.benchmark.region] if plan.benchmark.region else None
