@@ -39,3 +39,52 @@ def test_english_content_uses_the_listed_english_for_every_term(library):
             for bad in term.misrendered_in(en):
                 problems.append(f"{where}: '{bad}' where the term list says '{term.term_en}'")
     assert problems == []
+
+
+def test_a_misrendering_and_a_plural_are_recognised(library):
+    """The matcher the test above and the glossary rely on: whole words, any case, plurals,
+    either dash; a Chinese form anywhere in a text."""
+    zone = library.terms["comprehensive-pilot-zone"]
+    assert zone.used_in("Two Comprehensive Pilot Zones were approved.", "en")
+    assert not zone.used_in("a comprehensive pilot zoned area", "en")
+    assert zone.used_in("宿迁获批国家跨境电子商务综合试验区", "zh")
+    assert library.terms["industry-education-integration"].used_in("industry-education integration", "en")
+    assert library.terms["spillovers"].misrendered_in("to release the radiation effect of Xiong'an") == ["radiation effect"]
+    assert not library.terms["cbec-customs-codes"].used_in("RMB 19610 million", "en")
+
+
+def _glossary(brief, library) -> tuple[list[str], str]:
+    """Ids of the terms a brief's glossary defines, in order, and the text before it."""
+    from briefgen.document import BulletList, Heading, block_text, plain
+
+    blocks = list(brief.blocks)
+    lang = brief.meta.lang
+    for n, block in enumerate(blocks):
+        if isinstance(block, Heading) and block.text in ("Glossary", "术语"):
+            assert isinstance(blocks[n + 1], BulletList)
+            heads = [plain(item) for item in blocks[n + 1].items]
+            ids = [t.id for head in heads for t in library.terms.values() if head.startswith(t.term(lang))]
+            return ids, "\n".join(line for b in blocks[:n] for line in block_text(b))
+    return [], "\n".join(line for b in blocks for line in block_text(b))
+
+
+@pytest.mark.parametrize("length", ["short", "standard"])
+def test_both_editions_define_the_terms_their_text_uses(library, length):
+    """Every region's brief, in English and in Chinese: the glossary lists the same terms in
+    both, each one its text uses, and leaves one out only when the length's budget is full."""
+    from briefgen.build import build
+    from briefgen.spec import BriefSpec
+
+    with_glossary = 0
+    for region in sorted(library.regions):
+        built = {lang: build(BriefSpec(region, length=length, lang=lang), ["md"], library) for lang in ("en", "zh")}
+        found = {lang: _glossary(b.brief, library) for lang, b in built.items()}
+        assert found["en"][0] == found["zh"][0], region
+        ids, body = found["en"]
+        with_glossary += bool(ids)
+        for term in library.terms.values():
+            if term.id in ids:
+                assert term.used_in(body, "en"), (region, term.id)
+            elif term.used_in(body, "en"):
+                assert len(ids) == built["en"].plan.budget.glossary, (region, term.id, "left out")
+    assert with_glossary >= 5          # the sweep is not vacuous

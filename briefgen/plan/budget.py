@@ -34,15 +34,17 @@ class Budget:
     method_required: bool = False  # research briefs give it up only when nothing else is left
     profile: bool = True      # the region's profile in the opening paragraph
     missing: bool = True      # the "what the data does not yet show" section
+    glossary: int = 8         # most terms the glossary defines (those the text uses)
 
     # What goes first when a brief is too long: detail before substance, and
     # never below the floors that make a brief worth reading.
     _SHRINK_STEPS = (("evidence_rows", 0), ("context", 1), ("own_cases", 1), ("strengths", 0), ("findings_per_theme", 1),
                      ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
-                     ("table_rows", 5), ("derived", 1), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
+                     ("table_rows", 5), ("derived", 1), ("glossary", 3), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
                      ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
                      ("chart", False), ("practices", 0), ("profile", False), ("table_rows", 3), ("key_messages", 3),
                      ("missing", False), ("gap_themes", 1), ("recommendations", 3),
+                     ("glossary", 0),
                      # last resorts, for a region whose every section has something to say
                      ("table_rows", 2), ("recommendations", 2), ("derived", 0), ("gap_themes", 0))
 
@@ -68,13 +70,13 @@ class Budget:
 _BUDGETS = {
     "short": Budget(pages=PAGE_BUDGET["short"], key_messages=4, table_rows=4, chart=False, gap_themes=2,
                     findings_per_theme=1, strengths=0, cases=2, practices=1, own_cases=0, context=0, compact_cases=True,
-                    recommendations=5, compact_recs=True, evidence_rows=0, derived=1),
+                    recommendations=5, compact_recs=True, evidence_rows=0, derived=1, glossary=4),
     "standard": Budget(pages=PAGE_BUDGET["standard"], key_messages=4, table_rows=7, chart=True, gap_themes=4,
                        findings_per_theme=2, strengths=0, cases=3, practices=1, own_cases=2, context=2, compact_cases=False,
                        recommendations=7, compact_recs=False, evidence_rows=8),
     "full": Budget(pages=PAGE_BUDGET["full"], key_messages=4, table_rows=14, chart=True, gap_themes=8,
                    findings_per_theme=3, strengths=6, cases=8, practices=1, own_cases=4, context=4, compact_cases=False,
-                   recommendations=16, compact_recs=False, evidence_rows=30, derived=6),
+                   recommendations=16, compact_recs=False, evidence_rows=30, derived=6, glossary=16),
 }
 
 def budget_for(length: str, audience: str = "government") -> Budget:

@@ -19,6 +19,7 @@ from ..plan.figures import ComparisonRow, by_measure
 from ..style import DEFAULT_STYLE, HouseStyle
 from .cite import Citations, provenance_text
 from .figure import figure
+from .glossary import other_form, terms_used
 from .narrative import Phrases, phrases
 
 __all__ = ["write"]
@@ -116,6 +117,9 @@ class _Writer:
             blocks += self.method()
         blocks += self.missing_data()
         blocks += self.what_to_watch()
+        # End matter, before the sources: a reader meets a term in the text first and looks
+        # it up at the back, as in a printed brief; its citations then join the references.
+        blocks += self.glossary(blocks)
         blocks.append(References(self.w.heading("sources"), self.cites.references()))
         meta = self.meta()
         blocks += self.about(meta)
@@ -137,6 +141,19 @@ class _Writer:
                                      latest.inputs[0].period.words(self.lang) if latest else "")
             items.append(self.sentence(text, t))
         return [Callout(self.w.heading("watch"), tuple(items), kind="watch")]
+
+    def glossary(self, body: list[Block]) -> list[Block]:
+        """The codes and coined terms the brief's text uses, each defined and sourced."""
+        terms = terms_used(body, self.lang, self.lib, self.plan.budget.glossary)
+        if not terms:
+            return []
+        items = []
+        for term in terms:
+            head = Text(self.w.glossary_term(term.term(self.lang), other_form(term, self.lang)) + self.sep(),
+                        bold=True)
+            definition = term.definition(self.lang)
+            items.append((head, *(self.sentence(definition, term) if term.source else (Text(definition),))))
+        return [Heading(1, self.w.glossary_heading()), BulletList(tuple(items))]
 
     def about(self, meta: BriefMeta) -> list[Block]:
         """Who publishes the brief, how to cite it, and the disclaimer, as the house style sets them."""
