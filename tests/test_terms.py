@@ -68,8 +68,8 @@ def _glossary(brief, library) -> tuple[list[str], str]:
     return [], "\n".join(line for b in blocks for line in block_text(b))
 
 
-@pytest.mark.parametrize("length", ["short", "standard"])
-def test_both_editions_define_the_terms_their_text_uses(library, length):
+@pytest.mark.parametrize("length, at_least", [("short", 1), ("standard", 5)])
+def test_both_editions_define_the_terms_their_text_uses(library, length, at_least):
     """Every region's brief, in English and in Chinese: the glossary lists the same terms in
     both, each one its text uses, and leaves one out only when the length's budget is full."""
     from briefgen.build import build
@@ -85,6 +85,23 @@ def test_both_editions_define_the_terms_their_text_uses(library, length):
         for term in library.terms.values():
             if term.id in ids:
                 assert term.used_in(body, "en"), (region, term.id)
-            elif term.used_in(body, "en"):
+            elif term.used_in(body, "en"):      # left out only when the length's cap is reached
                 assert len(ids) == built["en"].plan.budget.glossary, (region, term.id, "left out")
-    assert with_glossary >= 5          # the sweep is not vacuous
+    assert with_glossary >= at_least      # the sweep is not vacuous (short briefs give it up first)
+
+
+@pytest.mark.parametrize("length", ["short", "standard", "full"])
+def test_the_glossary_gives_way_to_substance_in_a_short_brief_only(length):
+    from briefgen.plan.budget import budget_for
+
+    start = budget = budget_for(length)
+    assert start.glossary > 0
+    while budget.can_shrink():
+        budget = budget.shrink()
+        cut = [f for f in ("key_messages", "table_rows", "gap_themes", "cases", "recommendations")
+               if getattr(budget, f) < getattr(start, f)]
+        if cut and length == "short":
+            assert budget.glossary == 0, cut          # gone before the first cut of substance
+        if budget.glossary == 0 and length != "short":
+            assert budget.recommendations <= 5        # a longer brief keeps it to five recommendations
+            break

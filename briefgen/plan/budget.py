@@ -39,12 +39,11 @@ class Budget:
     # What goes first when a brief is too long: detail before substance, and
     # never below the floors that make a brief worth reading.
     _SHRINK_STEPS = (("evidence_rows", 0), ("context", 1), ("own_cases", 1), ("strengths", 0), ("findings_per_theme", 1),
-                     ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5),
-                     ("table_rows", 5), ("derived", 1), ("glossary", 3), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
+                     ("gap_themes", 3), ("cases", 2), ("compact_recs", True), ("recommendations", 5), ("glossary", 0),
+                     ("table_rows", 5), ("derived", 1), ("context", 0), ("own_cases", 0), ("ahead", 0), ("gap_themes", 2),
                      ("method", False), ("recommendations", 4), ("cases", 1), ("compact_cases", True),
                      ("chart", False), ("practices", 0), ("profile", False), ("table_rows", 3), ("key_messages", 3),
                      ("missing", False), ("gap_themes", 1), ("recommendations", 3),
-                     ("glossary", 0),
                      # last resorts, for a region whose every section has something to say
                      ("table_rows", 2), ("recommendations", 2), ("derived", 0), ("gap_themes", 0))
 
@@ -61,11 +60,18 @@ class Budget:
                 if value != floor:
                     return replace(self, **{name: floor})
             elif value > floor:
+                if name in _SUBSTANCE and self.glossary and self.pages <= PAGE_BUDGET["short"]:
+                    # A two-page brief gives up its glossary before a recommendation, a gap
+                    # or a row of figures; a longer one keeps it until the last resorts.
+                    return replace(self, glossary=0)
                 return replace(self, **{name: value - 1})
         if self.method:
             return replace(self, method=False)
         return self
 
+
+#: What a brief is for; in a short brief the glossary goes before any of it.
+_SUBSTANCE = frozenset({"key_messages", "table_rows", "gap_themes", "cases", "recommendations"})
 
 _BUDGETS = {
     "short": Budget(pages=PAGE_BUDGET["short"], key_messages=4, table_rows=4, chart=False, gap_themes=2,
