@@ -294,14 +294,14 @@ class Term(Translated):
 
     def used_in(self, text: str, lang: str) -> bool:
         """Whether ``text`` (in ``lang``) uses the term in one of its forms."""
-        return bool(_pattern(self.forms(lang)).search(_dashes(text)))
+        return bool(_pattern(self.forms(lang)).search(dashes(text)))
 
     def misrendered_in(self, text: str) -> list[str]:
         """The ``avoid_en`` renderings that English ``text`` uses."""
-        return [bad for bad in self.avoid_en if _pattern((bad,)).search(_dashes(text))]
+        return [bad for bad in self.avoid_en if _pattern((bad,)).search(dashes(text))]
 
 
-def _dashes(text: str) -> str:
+def dashes(text: str) -> str:
     """Hyphens and dashes read alike when matching ("industry–education", "industry-education")."""
     return re.sub("[\u2010-\u2014]", "-", text)
 
@@ -312,7 +312,7 @@ def _pattern(forms: tuple[str, ...]) -> re.Pattern:
     optional plural; a Chinese form wherever it stands."""
     parts = []
     for form in sorted(filter(None, forms), key=len, reverse=True):
-        body = re.escape(_dashes(form))
+        body = re.escape(dashes(form))
         if form.isascii():
             parts.append(rf"(?<![A-Za-z0-9]){body}(?:s|es)?(?![A-Za-z0-9])")
         else:

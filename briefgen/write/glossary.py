@@ -12,7 +12,7 @@ from typing import Iterable
 
 from ..document import Block, block_text
 from ..library import Library
-from ..library.model import Term
+from ..library.model import Term, dashes
 
 
 def terms_used(blocks: Iterable[Block], lang: str, lib: Library, limit: int) -> list[Term]:
@@ -20,7 +20,12 @@ def terms_used(blocks: Iterable[Block], lang: str, lib: Library, limit: int) -> 
     if limit <= 0 or not lib.terms:
         return []
     text = "\n".join(line for block in blocks for line in block_text(block))
-    used = [t for t in lib.terms.values() if t.has_lang(lang) and t.used_in(text, lang)]
+    # A plain substring test first: the whole-word pattern is a hundred times slower, and
+    # fitting writes each brief several times in each language.
+    folded = dashes(text).casefold()
+    used = [t for t in lib.terms.values()
+            if t.has_lang(lang) and any(dashes(f).casefold() in folded for f in t.forms(lang) if f)
+            and t.used_in(text, lang)]
     return used[:limit]
 
 
