@@ -17,7 +17,8 @@ from .errors import BriefgenError, BriefgenWarning, UsageError
 from .spec import AUDIENCES, LANGS, LENGTHS, MISSING_TRANSLATION
 
 FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
-LIST_KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
+LIST_KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "facts",
+              "terms")
 
 
 def _date(ctx, param, value: str | None) -> date | None:

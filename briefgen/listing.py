@@ -22,6 +22,8 @@ TABLE_COLUMNS = {
     "findings": ("id", "region", "theme", "kind", "text_en"),
     "cases": ("id", "region", "when", "title_en"),
     "recommendations": ("id", "region", "audiences", "horizon", "action_en"),
+    "facts": ("id", "region", "key", "kind", "date", "value_en"),
+    "terms": ("id", "term_en", "term_zh", "source", "definition_en"),
 }
 MAX_CELL = 60
 

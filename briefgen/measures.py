@@ -90,9 +90,10 @@ def _code_digest() -> str:
 def _style_digest(style: HouseStyle) -> str:
     from .fonts import font_set
 
-    fonts = font_set(style.font_latin, style.font_cjk)
-    files = [f.path for f in (fonts.latin, fonts.latin_bold, fonts.latin_italic,
-                              fonts.latin_bold_italic, fonts.cjk)]
+    fonts = font_set(style.font_latin, style.font_cjk, style.body_font_en, style.body_font_zh)
+    families = (fonts.latin, fonts.cjk, fonts.latin_heading, fonts.cjk_heading)
+    files = sorted({face.path for fam in families
+                    for face in (fam.regular, fam.bold, fam.italic, fam.bold_italic)})
     files += [Path(style.logo)] if style.logo else []
     parts = [repr(style), repr(fonts)]
     for path in files:

@@ -30,7 +30,7 @@ def region_gaps(lib: Library) -> dict[str, list[str]]:
 def untranslated(lib: Library, lang: str) -> dict[str, list[str]]:
     """Kind -> ids of records that have no ``lang`` text (a ``lang`` brief cannot show them as written)."""
     out: dict[str, list[str]] = {}
-    for kind in ("regions", "sources", "indicators", "findings", "cases", "recommendations"):
+    for kind in ("regions", "sources", "indicators", "findings", "cases", "recommendations", "facts", "terms"):
         ids = [rid for rid, rec in getattr(lib, kind).items() if not rec.has_lang(lang)]
         if ids:
             out[kind] = ids
@@ -63,7 +63,7 @@ def require_lang(lib: Library, regions: tuple[str | None, ...], lang: str) -> No
     """Refuse (UsageError) a ``lang`` brief about ``regions`` when any of their records lacks ``lang``."""
     wanted = {r for r in regions if r}
     lacking = [f"{kind[:-1]} '{rec.id}' ({', '.join(rec.missing_texts(lang))})"
-               for kind in ("regions", "indicators", "findings", "cases", "recommendations")
+               for kind in ("regions", "indicators", "findings", "cases", "recommendations", "facts")
                for rec in getattr(lib, kind).values()
                if (rec.id if kind == "regions" else rec.region) in wanted and not rec.has_lang(lang)]
     if lacking:
@@ -102,13 +102,15 @@ def _omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
     rec = {k: replace(v, evidence=tuple(e for e in v.evidence if e in fnd or e in cas))
            for k, v in keep(lib.recommendations).items()}
     rec = {k: v for k, v in rec.items() if v.evidence}
+    facts = keep(lib.facts)
     omitted = [rid for kind, kept in (("indicators", ind), ("findings", fnd), ("cases", cas),
-                                      ("recommendations", rec))
+                                      ("recommendations", rec), ("facts", facts))
                for rid in getattr(lib, kind) if rid not in kept]
     if not omitted:
         return lib, []
     stamp = hashlib.sha256(f"{lib.fingerprint}|only {lang}".encode()).hexdigest()
-    return replace(lib, indicators=ind, findings=fnd, cases=cas, recommendations=rec, fingerprint=stamp), omitted
+    return (replace(lib, indicators=ind, findings=fnd, cases=cas, recommendations=rec, facts=facts,
+                    terms=keep(lib.terms), fingerprint=stamp), omitted)
 
 
 def library_for(spec, lib: Library) -> Library:

@@ -21,7 +21,7 @@ from ..paths import data_dir
 from . import cache as parsed_cache
 from . import loader
 from .index import Index, get
-from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
+from .model import (Case, Fact, Finding, Indicator, Recommendation, Region, Source, Term, Theme)
 from .units import Unit, format_value
 
 if TYPE_CHECKING:
@@ -29,10 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Library", "load_library", "KINDS"]
 
-KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
+KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "facts", "terms")
 
 
-_MAPPINGS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "units")
+_MAPPINGS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "facts",
+             "terms", "units")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Library:
     findings: Mapping[str, Finding]
     cases: Mapping[str, Case]
     recommendations: Mapping[str, Recommendation]
+    #: Comparable facts that are not amounts (content/SCHEMA.md, "Facts").
+    facts: Mapping[str, Fact]
+    #: The bilingual term list a brief's glossary draws on.
+    terms: Mapping[str, Term]
     units: Mapping[str, Unit]
     #: A digest of every file read; changes whenever any content changes.
     fingerprint: str = ""
@@ -71,7 +76,7 @@ class Library:
         """The indexes, built on first use (a `briefgen check` never needs them)."""
         if self._index is None:
             object.__setattr__(self, "_index", Index(self.regions, self.indicators, self.findings,
-                                                     self.cases, self.recommendations))
+                                                     self.cases, self.recommendations, self.facts, self.terms))
         return self._index  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ indexed queries
@@ -91,6 +96,10 @@ class Library:
     def measure_across_regions(self, measure: str) -> Mapping[str, tuple[Indicator, ...]]:
         """Every region's figures on ``measure``, by region id."""
         return self.index.across.get(measure, MappingProxyType({}))
+
+    def facts_of(self, region: str | None) -> tuple[Fact, ...]:
+        """The region's comparable facts that are not amounts, in load order."""
+        return get(self.index.facts, region)
 
     def findings_of(self, region: str | None, kinds: Iterable[str] | None = None,
                     theme: str | None = None) -> list[Finding]:
@@ -224,12 +233,15 @@ class Library:
         rec = {k: replace(v, evidence=tuple(e for e in v.evidence if e in fnd or e in cas))
                for k, v in self.recommendations.items()
                if v.source in ok_sources and any(e in fnd or e in cas for e in v.evidence)}
+        facts = {k: v for k, v in self.facts.items()
+                 if v.source in ok_sources and not (v.date and v.date > when.isoformat()[: len(v.date)])}
+        terms = {k: v for k, v in self.terms.items() if v.source is None or v.source in ok_sources}
         regions = {k: v if all(s in ok_sources for s in v.sources)
                    else replace(v, profile_en="", profile_zh="", sources=())
                    for k, v in self.regions.items()}
         stamp = hashlib.sha256(f"{self.fingerprint}|as-of {when}".encode()).hexdigest()
         view = replace(self, regions=regions, sources=ok_sources, indicators=ind, findings=fnd,
-                       cases=cas, recommendations=rec, fingerprint=stamp)
+                       cases=cas, recommendations=rec, facts=facts, terms=terms, fingerprint=stamp)
         if len(self._editions) > 8:
             self._editions.clear()
         self._editions[when] = view

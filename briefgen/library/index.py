@@ -13,7 +13,7 @@ from collections import defaultdict
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .model import Case, Finding, Indicator, Recommendation
+from .model import Case, Fact, Finding, Indicator, Recommendation, Term
 
 _EMPTY: tuple = ()
 
@@ -27,7 +27,9 @@ class Index:
 
     def __init__(self, regions: Mapping[str, Any], indicators: Mapping[str, Indicator],
                  findings: Mapping[str, Finding], cases: Mapping[str, Case],
-                 recommendations: Mapping[str, Recommendation]):
+                 recommendations: Mapping[str, Recommendation], facts: Mapping[str, Fact] | None = None,
+                 terms: Mapping[str, Term] | None = None):
+        facts, terms = facts or {}, terms or {}
         children: dict[str, list[str]] = defaultdict(list)
         # Region names by their first two characters, then length: finding every name in a
         # text then costs one lookup per character, however many regions there are.
@@ -66,6 +68,10 @@ class Index:
             rec_by_region[r.region].append(r)
             if r.benchmark:
                 rec_by_benchmark[r.benchmark].append(r)
+        fact_by_region: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts.values():
+            fact_by_region[fact.region].append(fact)
+        self.facts = _freeze(fact_by_region)
         self.children = _freeze(children)
         self.names = MappingProxyType({start: MappingProxyType({n: MappingProxyType({k: frozenset(v)
                                                                                      for k, v in g.items()})
@@ -91,8 +97,9 @@ class Index:
                                              for rid, cs in self.cases.items()})
         self.recommendations = _freeze(rec_by_region)
         self.learned_from = _freeze(rec_by_benchmark)
-        self.sources_cited = frozenset(r.source for kind in (indicators, findings, cases, recommendations)
-                                       for r in kind.values())
+        self.sources_cited = frozenset(r.source for kind in (indicators, findings, cases, recommendations, facts,
+                                                             terms)
+                                       for r in kind.values() if r.source)
 
     def regions_named_in(self, text: str) -> set[str]:
         """Ids of the regions whose English or Chinese name occurs in ``text``."""

@@ -49,7 +49,7 @@ FILE_KINDS = {
     "regions.yaml": "regions", "themes.yaml": "themes", "units.yaml": "units",
     "findings.yaml": "findings", "cases.yaml": "cases",
     "recommendations.yaml": "recommendations", "sources.yaml": "sources",
-    "indicators.csv": "indicators",
+    "indicators.csv": "indicators", "facts.yaml": "facts", "terms.yaml": "terms",
 }
 
 
@@ -117,11 +117,21 @@ SCHEMAS: dict[str, list[Field]] = {
                         Field("benchmark", "ref", False, ref="regions"),
                         Field("source", "ref", ref="sources"), Field("locator", "str", False, default=""),
                         Field("section", "str", False, default="")],
+    "facts": [Field("id", "id"), Field("region", "ref", ref="regions"), Field("key", "id"),
+              Field("kind", "enum", False, choices=m.FACT_KINDS, default="fact"), *_bi("label"),
+              *_bi("value", limit=_PROSE), Field("date", "date", False, default=""),
+              Field("theme", "ref", ref="themes"), Field("source", "ref", ref="sources"),
+              Field("locator", "text"), Field("section", "str", False, default="")],
+    "terms": [Field("id", "id"), *_bi("term"), Field("forms_en", "list", False, default=()),
+              Field("forms_zh", "list", False, default=()), Field("avoid_en", "list", False, default=()),
+              *_bi("definition", limit=_PROSE), Field("source", "ref", False, ref="sources"),
+              Field("locator", "str", False, default=""), Field("section", "str", False, default="")],
 }
 
 RECORD_TYPES: dict[str, type] = {
     "regions": m.Region, "themes": m.Theme, "sources": m.Source, "indicators": m.Indicator,
     "findings": m.Finding, "cases": m.Case, "recommendations": m.Recommendation,
+    "facts": m.Fact, "terms": m.Term,
 }
 
 INDICATOR_COLUMNS = [f.name for f in SCHEMAS["indicators"]]
@@ -546,9 +556,15 @@ def is_reference_locator(locator: str) -> bool:
 def check_locators(records: dict[str, dict[str, Any]], problems: Problems) -> None:
     """A record citing a source with a seed text quotes it; a page or table number is for a
     user's own source, whose text briefgen does not have."""
-    for kind in ("indicators", "findings", "cases", "recommendations"):
+    for kind in ("indicators", "findings", "cases", "recommendations", "facts", "terms"):
         for rec in records[kind].values():
             source = records["sources"].get(rec.source)
+            if kind == "terms" and source is not None and source.seed_file and not rec.locator:
+                problems.add(rec.origin, f"term '{rec.id}': field 'locator': missing; a definition that comes "
+                             f"from source '{source.id}' quotes the phrase it rests on")
+            if kind == "terms" and rec.source is None and rec.locator:
+                problems.add(rec.origin, f"term '{rec.id}': field 'locator': given without a source; add the "
+                             "source it quotes, or leave both out for a definition of your own")
             if source is not None and source.seed_file and is_reference_locator(rec.locator):
                 problems.add(rec.origin, f"{kind[:-1]} '{rec.id}': field 'locator': {rec.locator!r} names a "
                              f"place, but source '{source.id}' has a text ({source.seed_file}); copy a "

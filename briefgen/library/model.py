@@ -5,6 +5,8 @@ problems found later can still point the user at the line to fix.
 """
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -225,6 +227,100 @@ class Recommendation(Translated):
         return self.rationale_zh if lang == "zh" else self.rationale_en
 
 
+@dataclass(frozen=True)
+class Fact(Translated):
+    """A fact about a region that is not an amount but compares across regions: the
+    year its pilot zone was approved, a first-of-its-kind regulation.  Facts with the
+    same ``key`` stand side by side in a brief's comparison table.
+
+    A ``not-published`` fact records that a source says the region's figure on the
+    measure ``key`` is not published; only then does a brief say "not published"."""
+
+    TRANSLATED = ("label", "value")
+
+    id: str
+    region: str
+    key: str
+    kind: str                 # fact | not-published
+    label_en: str
+    label_zh: str
+    value_en: str             # the cell, as a reader sees it ("March 2015; the first in China")
+    value_zh: str
+    date: str                 # ISO YYYY, YYYY-MM or YYYY-MM-DD when the fact is dated, else ""
+    theme: str
+    source: str
+    locator: str
+    section: str
+    origin: Origin
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def value(self, lang: str) -> str:
+        return self.value_zh if lang == "zh" else self.value_en
+
+
+@dataclass(frozen=True)
+class Term(Translated):
+    """A code or coined term a foreign reader cannot decode, with its rendering in each
+    language and a definition.  A brief's glossary lists the terms its text uses;
+    ``forms_*`` are the other spellings that count as a use (plurals, full names), and
+    ``avoid_en`` the renderings English content must not use instead."""
+
+    TRANSLATED = ("term", "definition")
+
+    id: str
+    term_en: str
+    term_zh: str
+    forms_en: tuple[str, ...]
+    forms_zh: tuple[str, ...]
+    avoid_en: tuple[str, ...]
+    definition_en: str
+    definition_zh: str
+    source: str | None        # where the definition comes from a source
+    locator: str
+    section: str
+    origin: Origin
+
+    def term(self, lang: str) -> str:
+        return self.term_zh if lang == "zh" else self.term_en
+
+    def forms(self, lang: str) -> tuple[str, ...]:
+        """Every spelling that counts as a use of the term in ``lang`` text."""
+        return (self.term(lang), *(self.forms_zh if lang == "zh" else self.forms_en))
+
+    def definition(self, lang: str) -> str:
+        return self.definition_zh if lang == "zh" else self.definition_en
+
+    def used_in(self, text: str, lang: str) -> bool:
+        """Whether ``text`` (in ``lang``) uses the term in one of its forms."""
+        return bool(_pattern(self.forms(lang)).search(dashes(text)))
+
+    def misrendered_in(self, text: str) -> list[str]:
+        """The ``avoid_en`` renderings that English ``text`` uses."""
+        return [bad for bad in self.avoid_en if _pattern((bad,)).search(dashes(text))]
+
+
+def dashes(text: str) -> str:
+    """Hyphens and dashes read alike when matching ("industry–education", "industry-education")."""
+    return re.sub("[\u2010-\u2014]", "-", text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(forms: tuple[str, ...]) -> re.Pattern:
+    """One pattern for every form: a Latin form as a whole word, in any case, with an
+    optional plural; a Chinese form wherever it stands."""
+    parts = []
+    for form in sorted(filter(None, forms), key=len, reverse=True):
+        body = re.escape(dashes(form))
+        if form.isascii():
+            parts.append(rf"(?<![A-Za-z0-9]){body}(?:s|es)?(?![A-Za-z0-9])")
+        else:
+            parts.append(body)
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+FACT_KINDS = ("fact", "not-published")
 ACTORS = ("government", "enterprises", "colleges", "associations", "platforms", "research")
 AUDIENCES = ("government", "industry", "education", "research")
 HORIZONS = ("short", "medium", "long")

@@ -39,9 +39,9 @@ def check_provenance(lib: Library, seed_dir: Path) -> list[str]:
                             f"ordinary file of at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
             continue
         texts[sid] = _squash(path.read_text(encoding="utf-8", errors="replace"))
-    for kind in ("indicators", "findings", "cases", "recommendations"):
+    for kind in ("indicators", "findings", "cases", "recommendations", "facts", "terms"):
         for rec in getattr(lib, kind).values():
-            text = texts.get(rec.source)
+            text = texts.get(rec.source) if rec.source else None
             if text is None or not rec.locator:
                 continue
             loc = _squash(rec.locator)
@@ -55,4 +55,11 @@ def check_provenance(lib: Library, seed_dir: Path) -> list[str]:
                 if not re.search(rf"(?<![\d.]){re.escape(rec.value)}(?!\d|\.\d)", window):
                     problems.append(f"{rec.origin}: indicator '{rec.id}': value {rec.value} is not in or "
                                     f"next to its locator {rec.locator!r}; check the figure against the source")
+            if kind == "facts" and rec.date:
+                # A dated fact's year (and month, if given) stands in or right next to its locator.
+                window = text[max(0, at - NEAR): at + len(loc) + NEAR]
+                year, _, month = rec.date[:7].partition("-")
+                if year not in window or (month and not re.search(rf"{year}年0?{int(month)}月", window)):
+                    problems.append(f"{rec.origin}: fact '{rec.id}': date {rec.date} is not in or next to its "
+                                    f"locator {rec.locator!r}; check the date against the source")
     return problems

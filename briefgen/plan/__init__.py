@@ -19,7 +19,7 @@ from ..spec import BriefSpec
 from . import rules
 from .budget import Budget, budget_for
 from .derived import Derived, derive
-from .figures import ChartPlan, ComparisonRow, chart_plan, comparison_rows
+from .figures import ChartPlan, ComparisonRow, FactRow, chart_plan, comparison_table
 from .rules import BenchmarkChoice
 
 __all__ = ["Plan", "Argument", "argue", "GapPlan", "Question", "BenchmarkChoice", "Budget"]
@@ -59,8 +59,10 @@ class Plan:
     gap_sections: tuple[GapPlan, ...]
     strengths: tuple[str, ...]         # finding ids
     table: tuple[ComparisonRow, ...]
+    #: Facts that are not amounts on which the table compares the two regions.
+    table_facts: tuple[FactRow, ...]
     #: The benchmark whose figures stand in the table: None unless two or more rows
-    #: give both regions a comparable figure (a table compares, or it is a profile).
+    #: give both regions a comparable figure or fact (a table compares, or it is a profile).
     table_benchmark: str | None
     chart: ChartPlan | None
     derived: tuple[Derived, ...]       # figures worked out from the stored ones, with their inputs
@@ -135,11 +137,12 @@ class Argument:
         if budget.method and spec.audience == "research":
             evidence = tuple(f.id for f in rules.findings_for(
                 lib, region, ("problem", "strength", "result", "trend", "context")))[: budget.evidence_rows]
-        table = tuple(comparison_rows(lib, region, self.choice.region, budget.table_rows))
+        rows, facts = comparison_table(lib, region, self.choice.region, budget.table_rows)
         table_benchmark = self.choice.region
-        if sum(1 for row in table if row.region and row.benchmark) < 2:
-            table = tuple(comparison_rows(lib, region, None, budget.table_rows))
+        if sum(1 for row in rows if row.region and row.benchmark) + len(facts) < 2:
+            rows, facts = comparison_table(lib, region, None, budget.table_rows)
             table_benchmark = None
+        table, table_facts = tuple(rows), tuple(facts)
         chart = chart_plan(lib, region, self.choice.region) if budget.chart else None
         derived = tuple(derive(lib, region, table_benchmark, budget.derived)) if table else ()
         new = None
@@ -148,7 +151,8 @@ class Argument:
         return Plan(spec=spec, benchmark=self.choice, shape=self.shape, budget=budget, gaps=self.gaps,
                     strength_themes=self.strength_themes, headline=headline,
                     lesson=lesson if budget.key_messages >= 4 else None,
-                    gap_sections=tuple(sections), strengths=tuple(strengths), table=table, table_benchmark=table_benchmark, chart=chart, derived=derived,
+                    gap_sections=tuple(sections), strengths=tuple(strengths), table=table, table_facts=table_facts,
+                    table_benchmark=table_benchmark, chart=chart, derived=derived,
                     lessons=lessons, own_practices=own, recommendations=recs, parent_plans=parents,
                     questions=questions, missing=missing, evidence=evidence, known=known, new_items=new,
                     key_messages=budget.key_messages)

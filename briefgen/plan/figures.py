@@ -9,11 +9,11 @@ chart and the brief says why.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from ..library import Library
-from ..library.model import Indicator
+from ..library.model import Fact, Indicator
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,10 @@ class ComparisonRow:
     measure: str
     region: Indicator | None
     benchmark: Indicator | None
+    #: Where a side has no figure, a source's statement that it is not published (the
+    #: only case in which a brief may say "not published").
+    region_unpublished: Fact | None = None
+    benchmark_unpublished: Fact | None = None
 
     def label(self, lang: str, lib: Library) -> str:
         """The row's name; a row shared by two regions is not named after one of them."""
@@ -72,7 +76,8 @@ def _cited(lib: Library, rid: str) -> list[str]:
 
 def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int) -> list[ComparisonRow]:
     """Rows for table 1: shared measures first, then the region's most-quoted figures,
-    then the benchmark's measured figures the region lacks ("not published")."""
+    then the benchmark's measured figures the region lacks (a source saying the region's
+    is not published first; otherwise "not in the sources used")."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     rows: list[ComparisonRow] = []
     used: set[str] = set()
@@ -102,15 +107,54 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
         seen_measures.add(key)
     if benchmark:
         paired_measures = {r.measure for r in rows if r.region and r.benchmark}
-        for measure in sorted(set(theirs) - paired_measures):
-            rows.append(ComparisonRow(measure, None, _latest(theirs[measure])))
+        mine_unpublished, theirs_unpublished = _unpublished(lib, region), _unpublished(lib, benchmark)
+        rows = [replace(r, benchmark_unpublished=theirs_unpublished.get(r.measure)) if not r.benchmark else r
+                for r in rows]
+        # A gap a source itself points out ("the bulletin does not give it") comes first.
+        for measure in sorted(set(theirs) - paired_measures, key=lambda m: (m not in mine_unpublished, m)):
+            rows.append(ComparisonRow(measure, None, _latest(theirs[measure]), mine_unpublished.get(measure)))
     paired = [r for r in rows if r.region and r.benchmark]
     region_only = [r for r in rows if r.region and not r.benchmark]
     bench_only = [r for r in rows if not r.region]
-    # Keep at least one "not published" row when there is one: it is part of the picture.
+    # Keep at least one row of the benchmark's figures the region lacks: it is part of the picture.
     take_bench = min(len(bench_only), max(1, limit // 4)) if bench_only else 0
     head = paired + region_only[: max(0, limit - len(paired) - take_bench)]
     return (head + bench_only[:take_bench])[:limit]
+
+
+def _unpublished(lib: Library, rid: str) -> dict[str, Fact]:
+    """Measure -> the source's statement that the region does not publish that figure."""
+    return {f.key: f for f in lib.facts_of(rid) if f.kind == "not-published"}
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """A row of table 1 that compares two regions on a fact that is not an amount (the
+    year each zone was approved, a first-of-its-kind regulation)."""
+
+    key: str
+    region: Fact
+    benchmark: Fact
+
+    def label(self, lang: str) -> str:
+        return self.region.label(lang)
+
+
+def fact_rows(lib: Library, region: str, benchmark: str | None) -> list[FactRow]:
+    """Facts both regions have under one key, in the order the region's are stored.
+    None without a benchmark: a fact of one region alone compares nothing."""
+    if not benchmark:
+        return []
+    theirs = {f.key: f for f in lib.facts_of(benchmark) if f.kind == "fact"}
+    return [FactRow(f.key, f, theirs[f.key]) for f in lib.facts_of(region) if f.kind == "fact" and f.key in theirs]
+
+
+def comparison_table(lib: Library, region: str, benchmark: str | None,
+                     limit: int) -> tuple[list[ComparisonRow], list[FactRow]]:
+    """Table 1 within ``limit`` rows: the figures (see :func:`comparison_rows`) and the facts
+    both regions have, which take at most half the rows."""
+    facts = fact_rows(lib, region, benchmark)[: limit // 2]
+    return comparison_rows(lib, region, benchmark, limit - len(facts)), facts
 
 
 #: base unit -> {lang: (divisor, axis label)}: each reader's own unit, RMB billion in

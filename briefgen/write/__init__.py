@@ -16,10 +16,11 @@ from ..library import Library
 from ..library.model import Case, Indicator, Recommendation
 from ..library.units import format_value
 from ..plan import Plan, Question, rules
-from ..plan.figures import ComparisonRow, by_measure
+from ..plan.figures import ComparisonRow, FactRow, by_measure
 from ..style import DEFAULT_STYLE, HouseStyle
 from .cite import Citations, provenance_text
 from .figure import figure
+from .glossary import other_form, terms_used
 from .narrative import Phrases, phrases
 
 __all__ = ["write"]
@@ -132,6 +133,9 @@ class _Writer:
             blocks += self.method()
         blocks += self.missing_data()
         blocks += self.what_to_watch()
+        # End matter, before the sources: a reader meets a term in the text first and looks
+        # it up at the back, as in a printed brief; its citations then join the references.
+        blocks += self.glossary(blocks)
         blocks.append(References(self.w.heading("sources"), self.cites.references()))
         meta = self.meta()
         blocks += self.about(meta)
@@ -153,6 +157,19 @@ class _Writer:
                                      latest.inputs[0].period.words(self.lang) if latest else "")
             items.append(self.sentence(text, t))
         return [Callout(self.w.heading("watch"), tuple(items), kind="watch")]
+
+    def glossary(self, body: list[Block]) -> list[Block]:
+        """The codes and coined terms the brief's text uses, each defined and sourced."""
+        terms = terms_used(body, self.lang, self.lib, self.plan.budget.glossary)
+        if not terms:
+            return []
+        items = []
+        for term in terms:
+            head = Text(self.w.glossary_term(term.term(self.lang), other_form(term, self.lang)) + self.sep(),
+                        bold=True)
+            definition = term.definition(self.lang)
+            items.append((head, *(self.sentence(definition, term) if term.source else (Text(definition),))))
+        return [Heading(1, self.w.glossary_heading()), BulletList(tuple(items))]
 
     def about(self, meta: BriefMeta) -> list[Block]:
         """Who publishes the brief, how to cite it, and the disclaimer, as the house style sets them."""
@@ -259,10 +276,21 @@ class _Writer:
         measured = {r: by_measure(self.lib, r) for r in sides}
         header = tuple(self.w.split("table_header", rname, bname))
         table_rows, unlike = [], False
-        for row in plan.table:
+        paired = [row for row in plan.table if row.region and row.benchmark]
+        # Figures both regions have, then facts both have, then the rest.
+        for row in paired + list(plan.table_facts) + [row for row in plan.table if row not in paired]:
+            if isinstance(row, FactRow):
+                table_rows.append(((Text(row.label(self.lang)),),
+                                   *((Text(fact.value(self.lang) + " "), self.cite(fact))
+                                     for fact in (row.region, row.benchmark))))
+                continue
             cells = [(Text(row.label(self.lang, self.lib)),)]
-            for r, ind in zip(sides, (row.region, row.benchmark)):
-                if ind is None and row.measure and row.measure in measured[r]:
+            for r, ind, unpublished in zip(sides, (row.region, row.benchmark),
+                                           (row.region_unpublished, row.benchmark_unpublished)):
+                if ind is None and unpublished is not None:
+                    # "Not published" only where a source says so, with that source.
+                    cells.append((Text(unpublished.value(self.lang) + " ", italic=True), self.cite(unpublished)))
+                elif ind is None and row.measure and row.measure in measured[r]:
                     unlike = True
                     cells.append((Text(self.w.not_comparable(), italic=True),))
                 elif ind is None:
@@ -274,6 +302,9 @@ class _Writer:
         intro = self.w.situation_intro(rname, bname, self.name(plan.benchmark.region))
         if unlike:
             intro += self.sep() + self.w.situation_unlike()
+        unpublished = any(r.region_unpublished or r.benchmark_unpublished for r in plan.table)
+        if plan.table_facts or unpublished:
+            intro += self.sep() + self.w.situation_facts(bool(plan.table_facts), unpublished)
         blocks: list[Block] = [Heading(1, self.w.heading("situation")), Paragraph((Text(intro),))]
         widths = (2.2, 1.6, 1.6) if bid else (2.2, 2.0)
         blocks.append(Table(self.w.table_caption(rname, bname), header, tuple(table_rows), widths,
