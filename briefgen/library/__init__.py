@@ -8,16 +8,18 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from ..errors import ContentError, UsageError
 from ..names import closest
 from ..paths import data_dir
+from ..spec import LANGS
 from . import cache as parsed_cache
 from . import loader
 from .index import Index, get
@@ -27,10 +29,15 @@ from .units import Unit, format_value
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Library", "load_library", "KINDS"]
+__all__ = ["Library", "load_library", "derived", "KINDS"]
+
+T = TypeVar("T")
 
 KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations")
 
+
+#: The kinds whose records carry texts in both languages (themes are vocabulary, not content).
+TRANSLATED_KINDS = ("regions", "sources", "indicators", "findings", "cases", "recommendations")
 
 _MAPPINGS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "units")
 
@@ -57,6 +64,7 @@ class Library:
     _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     _index: Index | None = field(default=None, init=False, repr=False, compare=False)
     _editions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _untranslated: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # One Library is cached and shared by every brief in the process: its mappings are
@@ -235,6 +243,17 @@ class Library:
         self._editions[when] = view
         return view
 
+    def untranslated(self, lang: str) -> Mapping[str, tuple[str, ...]]:
+        """Kind -> ids of the records with no ``lang`` text, in load order (kinds with none left
+        out).  Worked out once per library (and kept in the parsed-content cache), since every
+        brief with ``--missing-translation omit`` asks, and the answer costs a pass over every record."""
+        hit = self._untranslated.get(lang)
+        if hit is None:
+            hit = {kind: ids for kind in TRANSLATED_KINDS
+                   if (ids := tuple(k for k, rec in getattr(self, kind).items() if not rec.has_lang(lang)))}
+            self._untranslated[lang] = hit
+        return MappingProxyType(hit)
+
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in KINDS}
 
@@ -298,15 +317,7 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
     from the parsed records in the user's cache folder when the files' bytes are
     those it last validated (see cache.py); ``cache=False`` reads and checks
     everything afresh and leaves the cache folder alone."""
-    if isinstance(overlays, (str, Path)):
-        overlays = (overlays,)   # one folder, not a string to iterate letter by letter
-    base = Path(content) if content else data_dir("content")
-    folders = [base, *(Path(o) for o in overlays)]
-    seed_dir = Path(seeds) if seeds else data_dir("seeds")
-    for folder in folders:
-        if not folder.is_dir():
-            raise UsageError(f"content folder not found: {folder}; give a folder that holds "
-                             "regions.yaml, indicators.csv ... (see content/SCHEMA.md)")
+    folders, seed_dir = _folders(content, overlays, seeds)
     key = (tuple(str(f.resolve()) for f in folders), str(seed_dir.resolve()), _stat_key(folders, seed_dir))
     with _cache_lock:
         hit = _cache.get(key)
@@ -319,6 +330,73 @@ def load_library(content: str | Path | None = None, overlays: Sequence[str | Pat
             _cache.clear()
         _cache[key] = lib
     return lib
+
+
+def _folders(content: str | Path | None, overlays: Sequence[str | Path] | str | Path,
+             seeds: str | Path | None) -> tuple[list[Path], Path]:
+    if isinstance(overlays, (str, Path)):
+        overlays = (overlays,)   # one folder, not a string to iterate letter by letter
+    base = Path(content) if content else data_dir("content")
+    folders = [base, *(Path(o) for o in overlays)]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"content folder not found: {folder}; give a folder that holds "
+                             "regions.yaml, indicators.csv ... (see content/SCHEMA.md)")
+    return folders, Path(seeds) if seeds else data_dir("seeds")
+
+
+def derived(name: str, compute: Callable[[Library], T], content: str | Path | None = None,
+            overlays: Sequence[str | Path] = (), seeds: str | Path | None = None, *, cache: bool = True) -> T:
+    """``compute(library)`` for this content, kept in the parsed-content cache beside its records.
+
+    A later process with the same content bytes (and the same code of ``compute``'s module)
+    gets the value without unpickling a record: ``briefgen check`` of 1,000 regions needs
+    only what it prints.  ``compute`` must depend on the content alone and return plain
+    values (str, int, float, tuple, list, dict).  Content with problems is never cached,
+    so those are still reported, every one, by the load."""
+    folders, seed_dir = _folders(content, overlays, seeds)
+    key = None
+    if cache:
+        read = _Read(folders, seed_dir)
+        if read.cache_key is not None:
+            code = hashlib.sha256(Path(inspect.getfile(compute)).read_bytes()).hexdigest()
+            key = hashlib.sha256(f"{read.cache_key}|{name}|{code}".encode()).hexdigest()
+            hit = parsed_cache.load(key, parsed_cache.DERIVED_SUFFIX)
+            if isinstance(hit, dict) and hit.get("fingerprint") == read.fingerprint and "value" in hit:
+                return hit["value"]
+    value = compute(load_library(content, overlays, seeds, cache=cache))
+    if key is not None:
+        parsed_cache.store(key, {"fingerprint": read.fingerprint, "value": value}, parsed_cache.DERIVED_SUFFIX)
+    return value
+
+
+class _Read:
+    """Every content file's bytes, read once, and the digest and parsed-cache key they make."""
+
+    def __init__(self, folders: list[Path], seed_dir: Path):
+        self.problems = problems = loader.Problems()
+        digest = hashlib.sha256()
+        self.seed_texts: list[tuple[str, bytes | None]] = []
+        if seed_dir.is_dir():
+            for path in sorted(seed_dir.glob("*.yaml")):
+                shown = f"seeds/{path.name}"
+                # The reader feeds the digest, so each file is read once and only after its
+                # size and permissions are checked (an unreadable file is a problem, not a crash).
+                self.seed_texts.append((shown, loader.read_bytes(path, shown, problems, digest)))
+        self.folder_texts: list[list[tuple[str, str, bytes | None]]] = []
+        for folder in folders:
+            texts = []
+            for kind, path, shown in loader.discover(folder, problems):
+                digest.update(shown.encode())
+                texts.append((kind, shown, loader.read_bytes(path, shown, problems, digest)))
+            self.folder_texts.append(texts)
+        self.fingerprint = digest.hexdigest()
+        self.cache_key: str | None = None
+        if not problems:
+            builtin = [(data_dir("content") / n) for n in ("units.yaml", "themes.yaml")]
+            self.cache_key = parsed_cache.cache_key(
+                [self.fingerprint.encode(), str(seed_dir).encode(), *(str(f).encode() for f in folders),
+                 *(_bytes_or_empty(p) for p in builtin)])
 
 
 def _stat_key(folders: Iterable[Path], seed_dir: Path) -> tuple:
@@ -334,31 +412,12 @@ def _stat_key(folders: Iterable[Path], seed_dir: Path) -> tuple:
 
 
 def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Library:
-    problems = loader.Problems()
-    digest = hashlib.sha256()
     # First read every file (the digest, and the parsed cache's key, need all their
     # bytes), then parse only if the cache has nothing for exactly these bytes.
-    seed_texts: list[tuple[str, bytes | None]] = []
-    if seed_dir.is_dir():
-        for path in sorted(seed_dir.glob("*.yaml")):
-            shown = f"seeds/{path.name}"
-            # The reader feeds the digest, so each file is read once and only after its
-            # size and permissions are checked (an unreadable file is a problem, not a crash).
-            seed_texts.append((shown, loader.read_bytes(path, shown, problems, digest)))
-    folder_texts: list[list[tuple[str, str, bytes | None]]] = []
-    for folder in folders:
-        texts = []
-        for kind, path, shown in loader.discover(folder, problems):
-            digest.update(shown.encode())
-            texts.append((kind, shown, loader.read_bytes(path, shown, problems, digest)))
-        folder_texts.append(texts)
-    fingerprint = digest.hexdigest()
-    cache_key = None
-    if use_cache and not problems:
-        builtin = [(data_dir("content") / n) for n in ("units.yaml", "themes.yaml")]
-        cache_key = parsed_cache.cache_key(
-            [fingerprint.encode(), str(seed_dir).encode(), *(str(f).encode() for f in folders),
-             *(_bytes_or_empty(p) for p in builtin)])
+    read = _Read(folders, seed_dir)
+    problems, seed_texts, folder_texts, fingerprint = read.problems, read.seed_texts, read.folder_texts, read.fingerprint
+    cache_key = read.cache_key if use_cache else None
+    if cache_key is not None:
         cached = _from_cache(parsed_cache.load(cache_key), fingerprint, folders)
         if cached is not None:
             return cached
@@ -406,11 +465,13 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
     for region in records["regions"].values():
         for n in {_name_key(n) for n in (region.id, region.name_en, region.name_zh, *region.aliases)}:
             names[n] = region.id if names.get(n, region.id) == region.id else None
+    lib = Library(**records, units=units, fingerprint=fingerprint,
+                  folders=tuple(str(f) for f in folders), notes=tuple(problems.notes), _names=names)
     if cache_key is not None:   # only content that validated is ever cached
         parsed_cache.store(cache_key, {"fingerprint": fingerprint, "records": records, "units": units,
-                                       "names": names, "notes": tuple(problems.notes)})
-    return Library(**records, units=units, fingerprint=fingerprint,
-                   folders=tuple(str(f) for f in folders), notes=tuple(problems.notes), _names=names)
+                                       "names": names, "notes": tuple(problems.notes),
+                                       "untranslated": {lang: dict(lib.untranslated(lang)) for lang in LANGS}})
+    return lib
 
 
 def _bytes_or_empty(path: Path) -> bytes:
@@ -429,5 +490,9 @@ def _from_cache(payload: Any, fingerprint: str, folders: list[Path]) -> Library 
     if not (isinstance(records, dict) and set(records) == set(KINDS) and isinstance(units, dict)
             and isinstance(names, dict) and all(isinstance(records[k], dict) for k in KINDS)):
         return None
-    return Library(**records, units=units, fingerprint=fingerprint,
-                   folders=tuple(str(f) for f in folders), notes=tuple(notes), _names=names)
+    lib = Library(**records, units=units, fingerprint=fingerprint,
+                  folders=tuple(str(f) for f in folders), notes=tuple(notes), _names=names)
+    untranslated = payload.get("untranslated")
+    if isinstance(untranslated, dict):
+        lib._untranslated.update(untranslated)
+    return lib

@@ -155,6 +155,16 @@ def _evidence(lib: Library, region: str, candidate: str, gaps: list[str]) -> tup
     return learned, n_cases, sorted(answered, key=gaps.index)
 
 
+def _candidates(lib: Library, region: str, gaps: list[str]) -> list[str]:
+    """The only regions either rule below can pick, in id order: those the region's own
+    recommendations learn from, and those with cases on at least two of its three worst
+    gaps.  Found from the indexes, so a brief costs what its candidates do, not a pass
+    over every region (and the winner is the one a scan of every region finds)."""
+    named = {r.benchmark for r in lib.recommendations_of(region) if r.benchmark}
+    on_top_gaps = Counter(cand for t in gaps[:3] for cand in lib.regions_with_cases_on(t))
+    return sorted(c for c in named.union(k for k, n in on_top_gaps.items() if n >= 2) if c in lib.regions)
+
+
 def choose_benchmark(lib: Library, region: str, audience: str, requested: str | None) -> BenchmarkChoice:
     """The benchmark the sources support for ``region``, or none (see the module's rules)."""
     gaps = gap_themes(lib, region, audience)
@@ -164,7 +174,7 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
     excluded = {region, *ancestors(lib, region), *descendants(lib, region)}
     kind = KIND_GROUPS.get(lib.regions[region].level)
     best: tuple[tuple, BenchmarkChoice] | None = None
-    for cand in sorted(lib.regions):
+    for cand in _candidates(lib, region, gaps):
         if cand in excluded or lib.regions[cand].level not in KIND_GROUPS:
             continue
         learned, n_cases, themes = _evidence(lib, region, cand, gaps)
