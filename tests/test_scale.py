@@ -19,7 +19,7 @@ import briefgen
 from briefgen.errors import ContentError
 from briefgen.library import cache as parsed_cache
 from briefgen.library import loader
-from briefgen import library as library_module
+from briefgen.library import loading as library_module
 from briefgen.runner import MANIFEST
 from helpers import manifest_matches_disk
 
