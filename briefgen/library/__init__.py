@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..errors import UsageError
 from ..names import closest
+from . import cache as parsed_cache
 from .index import Index, get
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
 from .units import Unit, format_value
@@ -69,8 +70,11 @@ class Library:
     def index(self) -> Index:
         """The indexes, built on first use (a `briefgen check` never needs them)."""
         if self._index is None:
-            object.__setattr__(self, "_index", Index(self.regions, self.indicators, self.findings,
-                                                     self.cases, self.recommendations))
+            # Without the cyclic collector, as loading is: ~10^5 new tuples set it off
+            # hundreds of times for nothing (a quarter of the build at 1,000 regions).
+            with parsed_cache.without_gc():
+                index = Index(self.regions, self.indicators, self.findings, self.cases, self.recommendations)
+            object.__setattr__(self, "_index", index)
         return self._index  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ indexed queries
