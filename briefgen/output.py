@@ -6,13 +6,37 @@ half-written PDF and never clobbers a good file with a broken one.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import socket
 from pathlib import Path
 
 from .errors import BriefgenError, UsageError
 
 TEMP_PREFIX = ".briefgen-tmp-"
+
+
+def _host() -> str:
+    """This machine, as a hash of its name: an edition folder may be shared between machines."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def abandoned(tmp: Path) -> bool:
+    """A temporary file (named by write_atomic) whose writer was a process on this machine
+    that has ended: a run killed outright leaves one behind.  A file another machine or a
+    live process may still be writing is not abandoned."""
+    host, _, rest = tmp.name[len(TEMP_PREFIX):].partition("-")
+    pid = rest.partition("-")[0]
+    if host != _host() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:              # alive, and another user's
+        return False
+    return False
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -27,7 +51,7 @@ def write_atomic(path: Path, data: bytes) -> Path:
     # The name is chosen before the file exists, so a Ctrl-C landing anywhere
     # (even between the file's creation and the return of the call that made it)
     # finds it in ``tmp`` and the ``finally`` removes it.
-    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{path.suffix}"
+    tmp = folder / f"{TEMP_PREFIX}{_host()}-{os.getpid()}-{secrets.token_hex(6)}{path.suffix}"
     try:
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)

@@ -41,7 +41,7 @@ from .errors import BriefgenError, UsageError
 from .journal import Journal, read_journal
 from .library import Library, flat_record, load_library
 from .names import did_you_mean as suggest
-from .output import TEMP_PREFIX, inside, write_atomic
+from .output import TEMP_PREFIX, abandoned, inside, write_atomic
 from .paths import data_dir
 from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
 from .style import DEFAULT_STYLE, HouseStyle
@@ -832,9 +832,10 @@ class _Run:
         with folder_lock(self.folder):
             for tmp in self.folder.glob(TEMP_PREFIX + "*"):
                 # Under the lock no batch is mid-write, but a `make` into the same folder may
-                # be: only a temp file left long enough to be a crashed run's is removed.
+                # be: only a temp file whose writer has ended, or one left long enough to be
+                # a crashed run's, is removed.
                 with contextlib.suppress(OSError):
-                    if time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                    if abandoned(tmp) or time.time() - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
                         tmp.unlink()
             self._sync()
             self._compact(prune=True)

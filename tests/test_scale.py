@@ -19,7 +19,7 @@ import briefgen
 from briefgen.errors import ContentError
 from briefgen.library import cache as parsed_cache
 from briefgen.library import loader
-from briefgen import library as library_module
+from briefgen.library import loading as library_module
 from briefgen.runner import MANIFEST
 from helpers import manifest_matches_disk
 
@@ -152,6 +152,7 @@ def test_problems_are_reported_with_file_and_line_whatever_the_cache(tmp_path, c
     content = tmp_path / "content"
     shutil.copytree(BATCH_CONTENT, content)
     briefgen.load_library(content)                          # a filled cache
+    assert briefgen_cli("check", "--content", content).returncode == 0    # and check's report in it
     findings = content / "findings.yaml"
     text = findings.read_text(encoding="utf-8")
     findings.write_text(text.replace("kind: problem", "kind: problme", 1), encoding="utf-8")
@@ -186,6 +187,8 @@ def test_processes_filling_the_cache_at_once_agree(cache_home, overlay):
     [path] = cache_files(cache_home)
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".tmp-")]
     assert briefgen_cli("check", "--overlay", overlay).stdout == outs[0][0]
+    # What a warm check prints from the cache is what reading every record says.
+    assert briefgen_cli("check", "--overlay", overlay, "--no-cache").stdout == outs[0][0]
 
 
 # ------------------------------------------------------------------ the manifest journal
@@ -225,6 +228,26 @@ def test_a_killed_run_loses_no_work(tmp_path):
     data = manifest_matches_disk(folder)
     assert len(data["files"]) == 3 * 4 * 3 * 2 * 2
     assert not list(folder.glob(".*journal"))
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_run(tmp_path):
+    # A kill landing inside a file write leaves its temporary file: the next run removes
+    # it at once when its writer is gone, and leaves one a live process may be writing.
+    from briefgen.output import TEMP_PREFIX, _host
+
+    plan = plan_file(tmp_path, '["md"]', '"short"')
+    out = tmp_path / "out"
+    assert briefgen_cli("batch", plan, "-o", out, "--content", BATCH_CONTENT, "--jobs", "1").returncode == 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    folder = out / "e"
+    dead = folder / f"{TEMP_PREFIX}{_host()}-{gone.pid}-0123456789ab.md"
+    live = folder / f"{TEMP_PREFIX}{_host()}-{os.getpid()}-0123456789ab.md"
+    for tmp in (dead, live):
+        tmp.write_bytes(b"half a brief")
+    result = briefgen_cli("batch", plan, "-o", out, "--content", BATCH_CONTENT, "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert not dead.exists() and live.exists()
 
 
 def test_a_large_plan_says_how_many_files_before_it_starts(tmp_path, monkeypatch, capsys):

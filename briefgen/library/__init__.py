@@ -8,18 +8,14 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from ..errors import ContentError, UsageError
+from ..errors import UsageError
 from ..names import closest
-from ..paths import data_dir
 from . import cache as parsed_cache
-from . import loader
 from .index import Index, get
 from .model import (Case, Fact, Finding, Indicator, Recommendation, Region, Source, Term, Theme)
 from .units import Unit, format_value
@@ -27,10 +23,13 @@ from .units import Unit, format_value
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Library", "load_library", "KINDS"]
+__all__ = ["Library", "load_library", "derived", "KINDS"]
 
 KINDS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "facts", "terms")
 
+
+#: The kinds whose records carry texts in both languages (themes are vocabulary, not content).
+TRANSLATED_KINDS = ("regions", "sources", "indicators", "findings", "cases", "recommendations", "facts", "terms")
 
 _MAPPINGS = ("regions", "themes", "sources", "indicators", "findings", "cases", "recommendations", "facts",
              "terms", "units")
@@ -62,6 +61,7 @@ class Library:
     _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     _index: Index | None = field(default=None, init=False, repr=False, compare=False)
     _editions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _untranslated: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # One Library is cached and shared by every brief in the process: its mappings are
@@ -75,8 +75,12 @@ class Library:
     def index(self) -> Index:
         """The indexes, built on first use (a `briefgen check` never needs them)."""
         if self._index is None:
-            object.__setattr__(self, "_index", Index(self.regions, self.indicators, self.findings,
-                                                     self.cases, self.recommendations, self.facts, self.terms))
+            # Without the cyclic collector, as loading is: ~10^5 new tuples set it off
+            # hundreds of times for nothing (a quarter of the build at 1,000 regions).
+            with parsed_cache.without_gc():
+                index = Index(self.regions, self.indicators, self.findings, self.cases, self.recommendations,
+                              self.facts, self.terms)
+            object.__setattr__(self, "_index", index)
         return self._index  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ indexed queries
@@ -247,6 +251,17 @@ class Library:
         self._editions[when] = view
         return view
 
+    def untranslated(self, lang: str) -> Mapping[str, tuple[str, ...]]:
+        """Kind -> ids of the records with no ``lang`` text, in load order (kinds with none left
+        out).  Worked out once per library (and kept in the parsed-content cache), since every
+        brief with ``--missing-translation omit`` asks, and the answer costs a pass over every record."""
+        hit = self._untranslated.get(lang)
+        if hit is None:
+            hit = {kind: ids for kind in TRANSLATED_KINDS
+                   if (ids := tuple(k for k, rec in getattr(self, kind).items() if not rec.has_lang(lang)))}
+            self._untranslated[lang] = hit
+        return MappingProxyType(hit)
+
     def counts(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in KINDS}
 
@@ -289,157 +304,5 @@ def flat_record(record: Any) -> dict[str, Any]:
     return row
 
 
-# ---------------------------------------------------------------------------- loading
-
-_cache: dict[tuple, Library] = {}
-_cache_lock = threading.Lock()
-
-
-def load_library(content: str | Path | None = None, overlays: Sequence[str | Path] = (),
-                 seeds: str | Path | None = None, *, cache: bool = True) -> Library:
-    """Load, validate and return the content library.
-
-    ``content`` replaces the built-in content folder; each of ``overlays`` adds to
-    (and may replace records of) what came before.  The source registry in
-    ``seeds`` (default: the built-in one) is always read, plus any ``sources.yaml``
-    in the content folders.  Raises ContentError listing every problem.
-
-    The result is kept per process, keyed on the files' paths, sizes and
-    modification times, so repeated briefs do not re-read or re-validate.  With
-    ``cache`` (the default) a process that has not loaded this content yet starts
-    from the parsed records in the user's cache folder when the files' bytes are
-    those it last validated (see cache.py); ``cache=False`` reads and checks
-    everything afresh and leaves the cache folder alone."""
-    if isinstance(overlays, (str, Path)):
-        overlays = (overlays,)   # one folder, not a string to iterate letter by letter
-    base = Path(content) if content else data_dir("content")
-    folders = [base, *(Path(o) for o in overlays)]
-    seed_dir = Path(seeds) if seeds else data_dir("seeds")
-    for folder in folders:
-        if not folder.is_dir():
-            raise UsageError(f"content folder not found: {folder}; give a folder that holds "
-                             "regions.yaml, indicators.csv ... (see content/SCHEMA.md)")
-    key = (tuple(str(f.resolve()) for f in folders), str(seed_dir.resolve()), _stat_key(folders, seed_dir))
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None:
-        return hit
-    with parsed_cache.without_gc():
-        lib = _load(folders, seed_dir, use_cache=cache)
-    with _cache_lock:
-        if len(_cache) > 16:
-            _cache.clear()
-        _cache[key] = lib
-    return lib
-
-
-def _stat_key(folders: Iterable[Path], seed_dir: Path) -> tuple:
-    sig = []
-    for folder in [*folders, seed_dir]:
-        if not folder.is_dir():
-            continue
-        for p in sorted(folder.rglob("*")):
-            if p.suffix in (".yaml", ".csv") and p.is_file():
-                st = p.stat()
-                sig.append((str(p), st.st_size, st.st_mtime_ns))
-    return tuple(sig)
-
-
-def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Library:
-    problems = loader.Problems()
-    digest = hashlib.sha256()
-    # First read every file (the digest, and the parsed cache's key, need all their
-    # bytes), then parse only if the cache has nothing for exactly these bytes.
-    seed_texts: list[tuple[str, bytes | None]] = []
-    if seed_dir.is_dir():
-        for path in sorted(seed_dir.glob("*.yaml")):
-            shown = f"seeds/{path.name}"
-            # The reader feeds the digest, so each file is read once and only after its
-            # size and permissions are checked (an unreadable file is a problem, not a crash).
-            seed_texts.append((shown, loader.read_bytes(path, shown, problems, digest)))
-    folder_texts: list[list[tuple[str, str, bytes | None]]] = []
-    for folder in folders:
-        texts = []
-        for kind, path, shown in loader.discover(folder, problems):
-            digest.update(shown.encode())
-            texts.append((kind, shown, loader.read_bytes(path, shown, problems, digest)))
-        folder_texts.append(texts)
-    fingerprint = digest.hexdigest()
-    cache_key = None
-    if use_cache and not problems:
-        builtin = [(data_dir("content") / n) for n in ("units.yaml", "themes.yaml")]
-        cache_key = parsed_cache.cache_key(
-            [fingerprint.encode(), str(seed_dir).encode(), *(str(f).encode() for f in folders),
-             *(_bytes_or_empty(p) for p in builtin)])
-        cached = _from_cache(parsed_cache.load(cache_key), fingerprint, folders)
-        if cached is not None:
-            return cached
-
-    def text(raw: bytes | None, shown: str) -> str | None:
-        return loader.decode_text(raw, shown, problems)
-
-    seed_raws = [r for shown, raw in seed_texts
-                 for r in loader.parse_yaml(text(raw, shown), shown, "sources", problems)]
-    per_folder: list[dict[str, list[loader.RawRecord]]] = []
-    for texts in folder_texts:
-        found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
-        for kind, shown, raw in texts:
-            if kind == "indicators":
-                found[kind] += loader.parse_csv(text(raw, shown), shown, problems)
-            else:
-                found[kind] += loader.parse_yaml(text(raw, shown), shown, kind, problems)
-        per_folder.append(found)
-
-    # The built-in units always come first: English prose converts the money units in
-    # sentences (亿元, 亿美元 ...), so a folder's units.yaml adds to them or replaces one.
-    builtin_units = data_dir("content") / "units.yaml"
-    units = loader.load_units(loader.read_yaml(builtin_units, "units.yaml", "units", problems), problems)
-    units = loader.load_units([r for f in per_folder for r in f["units"]], problems, into=units)
-    checker = loader.Checker(units, problems)
-    records: dict[str, dict[str, Any]] = {k: {} for k in KINDS}
-    seen: dict[str, dict] = {k: {} for k in KINDS}
-    if not any(f["themes"] for f in per_folder):
-        # A user's own content may rely on the built-in theme vocabulary.
-        builtin = data_dir("content") / "themes.yaml"
-        loader.add_records("themes", loader.read_yaml(builtin, "themes.yaml", "themes", problems),
-                           checker, records["themes"], problems)
-    loader.add_records("sources", seed_raws, checker, records["sources"], problems, seen=seen["sources"])
-    for i, found in enumerate(per_folder):
-        for kind in KINDS:
-            loader.add_records(kind, found[kind], checker, records[kind], problems, replace=i > 0,
-                               seen=seen[kind])
-    loader.check_references(records, problems)
-    loader.check_locators(records, problems)
-    if problems:
-        raise ContentError(problems.items)
-
-    # A name or alias two regions share maps to None, so region() can say so.
-    names: dict[str, str | None] = {}
-    for region in records["regions"].values():
-        for n in {_name_key(n) for n in (region.id, region.name_en, region.name_zh, *region.aliases)}:
-            names[n] = region.id if names.get(n, region.id) == region.id else None
-    if cache_key is not None:   # only content that validated is ever cached
-        parsed_cache.store(cache_key, {"fingerprint": fingerprint, "records": records, "units": units,
-                                       "names": names, "notes": tuple(problems.notes)})
-    return Library(**records, units=units, fingerprint=fingerprint,
-                   folders=tuple(str(f) for f in folders), notes=tuple(problems.notes), _names=names)
-
-
-def _bytes_or_empty(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
-def _from_cache(payload: Any, fingerprint: str, folders: list[Path]) -> Library | None:
-    """The library a cache payload holds, if it is one and is for this content."""
-    if not isinstance(payload, dict) or payload.get("fingerprint") != fingerprint:
-        return None
-    records, units, names = payload.get("records"), payload.get("units"), payload.get("names")
-    notes = payload.get("notes", ())
-    if not (isinstance(records, dict) and set(records) == set(KINDS) and isinstance(units, dict)
-            and isinstance(names, dict) and all(isinstance(records[k], dict) for k in KINDS)):
-        return None
-    return Library(**records, units=units, fingerprint=fingerprint,
-                   folders=tuple(str(f) for f in folders), notes=tuple(notes), _names=names)
+# Loading lives in loading.py; it needs the Library class above.
+from .loading import derived, load_library  # noqa: E402

@@ -46,6 +46,7 @@ from .. import __version__
 HEADER = b"briefgen parsed library v1\n"
 SECRET_NAME = "secret.key"
 SUFFIX = ".library"
+DERIVED_SUFFIX = ".derived"    # values worked out from a library (library.derived), beside it
 KEEP = 16              # cache files kept; the oldest beyond these are removed
 _CODE = Path(__file__).resolve().parent
 
@@ -152,14 +153,14 @@ class _RecordsOnly(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not a briefgen record type")
 
 
-def load(key: str) -> Any | None:
+def load(key: str, suffix: str = SUFFIX) -> Any | None:
     """The payload stored under ``key``, or None when there is none that may be trusted."""
     try:
         folder = _folder(create=False)
         if folder is None:
             return None
         secret = _secret(folder, create=False)
-        path = folder / (key + SUFFIX)
+        path = folder / (key + suffix)
         if secret is None:
             return None
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -182,7 +183,7 @@ def load(key: str) -> Any | None:
         return None
 
 
-def store(key: str, value: Any) -> None:
+def store(key: str, value: Any, suffix: str = SUFFIX) -> None:
     """Store ``value`` under ``key``; any failure (read-only home, full disk) is silent."""
     try:
         folder = _folder(create=True)
@@ -196,19 +197,19 @@ def store(key: str, value: Any) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(HEADER + _mac(secret, payload) + payload)
-            os.replace(tmp, folder / (key + SUFFIX))
+            os.replace(tmp, folder / (key + suffix))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        _prune(folder)
+        _prune(folder, suffix)
     except (OSError, ImportError, pickle.PicklingError):
         return
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, suffix: str) -> None:
     files = []
-    for path in folder.glob("*" + SUFFIX):
+    for path in folder.glob("*" + suffix):
         with contextlib.suppress(OSError):
             files.append((path.stat().st_mtime_ns, path))
     for _, path in sorted(files, reverse=True)[KEEP:]:

@@ -143,16 +143,33 @@ class BenchmarkChoice:
     chosen_by: str
 
 
-def _evidence(lib: Library, region: str, candidate: str, gaps: list[str]) -> tuple[int, int, list[str]]:
-    """Lessons the sources draw from ``candidate``, its cases on the gaps, and the gap themes they answer."""
-    learned = sum(1 for r in lib.recommendations_of(region) if r.benchmark == candidate)
-    answered: Counter[str] = Counter()
+def _evidence(lib: Library, region: str, candidate: str, gaps: list[str],
+              learned_from: Counter[str] | None = None) -> tuple[int, int, list[str]]:
+    """Lessons the sources draw from ``candidate``, its cases on the gaps, and the gap themes they answer.
+
+    ``learned_from`` (benchmark -> the region's recommendations learning from it) may be
+    worked out once by a caller asking about many candidates."""
+    if learned_from is None:
+        learned_from = Counter(r.benchmark for r in lib.recommendations_of(region))
+    on_gaps = frozenset(gaps)
+    answered: set[str] = set()
     n_cases = 0
-    for c in lib.cases_of(candidate):
-        if set(gaps).intersection(c.themes):
+    for themes in lib.case_themes_of(candidate):
+        hit = on_gaps.intersection(themes)
+        if hit:
             n_cases += 1
-            answered.update(t for t in c.themes if t in gaps)
-    return learned, n_cases, sorted(answered, key=gaps.index)
+            answered |= hit
+    return learned_from[candidate], n_cases, sorted(answered, key=gaps.index)
+
+
+def _candidates(lib: Library, region: str, gaps: list[str]) -> list[str]:
+    """The only regions either rule below can pick, in id order: those the region's own
+    recommendations learn from, and those with cases on at least two of its three worst
+    gaps.  Found from the indexes, so a brief costs what its candidates do, not a pass
+    over every region (and the winner is the one a scan of every region finds)."""
+    named = {r.benchmark for r in lib.recommendations_of(region) if r.benchmark}
+    on_top_gaps = Counter(cand for t in gaps[:3] for cand in lib.regions_with_cases_on(t))
+    return sorted(c for c in named.union(k for k, n in on_top_gaps.items() if n >= 2) if c in lib.regions)
 
 
 def choose_benchmark(lib: Library, region: str, audience: str, requested: str | None) -> BenchmarkChoice:
@@ -164,10 +181,11 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
     excluded = {region, *ancestors(lib, region), *descendants(lib, region)}
     kind = KIND_GROUPS.get(lib.regions[region].level)
     best: tuple[tuple, BenchmarkChoice] | None = None
-    for cand in sorted(lib.regions):
+    learned_from = Counter(r.benchmark for r in lib.recommendations_of(region))
+    for cand in _candidates(lib, region, gaps):
         if cand in excluded or lib.regions[cand].level not in KIND_GROUPS:
             continue
-        learned, n_cases, themes = _evidence(lib, region, cand, gaps)
+        learned, n_cases, themes = _evidence(lib, region, cand, gaps, learned_from)
         if learned >= 2 or (learned and n_cases):
             choice = BenchmarkChoice(cand, tuple(themes), n_cases, learned, "sources")
             rank = (2, learned, n_cases)
