@@ -19,6 +19,7 @@ from ..errors import ContentError, UsageError
 from ..names import closest
 from ..paths import data_dir
 from . import cache as parsed_cache
+from .readonly import ReadOnly
 from . import loader
 from .index import Index, get
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
@@ -63,8 +64,8 @@ class Library:
         # read-only views, so a caller's ``lib.regions["x"] = ...`` cannot change other briefs.
         for name in (*_MAPPINGS, "_names"):
             value = getattr(self, name)
-            if not isinstance(value, MappingProxyType):
-                object.__setattr__(self, name, MappingProxyType(value))
+            if not isinstance(value, ReadOnly):
+                object.__setattr__(self, name, ReadOnly(name.lstrip("_"), value))
 
     @property
     def index(self) -> Index:

@@ -121,24 +121,47 @@ class _Undefined(StrictUndefined):
         super().__init__(hint, obj, name, exc)
 
 
+def templates_version(user_dir: str | Path | None) -> tuple:
+    """Every file of a user's templates folder with its size and modification time.
+
+    It changes when a template is edited, added or removed, so a long-lived process
+    (the Python API called again, ``briefgen serve``) compiles the edited templates
+    instead of the ones it read first.  The built-in templates ship with briefgen and
+    do not change while it runs."""
+    if not user_dir:
+        return ()
+    folder = Path(user_dir)
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        return tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    except OSError:
+        return ()          # a file vanished mid-save: the next call sees the new one
+
+
 @functools.lru_cache(maxsize=8)
-def _environment(user_dir: str | None) -> SandboxedEnvironment:
+def _environment(user_dir: str | None, version: tuple = ()) -> SandboxedEnvironment:
+    # One environment per version of the folder: jinja2 would re-read an edited file, but not
+    # always the files it includes, so an edit starts afresh.
     loaders = []
     if user_dir:
         loaders.append(template_loader(user_dir))    # no links out of the folder (briefgen/folders.py)
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
     return Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined,
-                    autoescape=False, trim_blocks=True, lstrip_blocks=True)
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True)
+
+
+def phrases(lang: str, user_dir: str | None = None) -> Phrases:
+    """The compiled narrative macros for ``lang``, compiled again when the templates change."""
+    return _phrases(lang, user_dir, templates_version(user_dir))
 
 
 @functools.lru_cache(maxsize=16)
-def phrases(lang: str, user_dir: str | None = None) -> Phrases:
-    """The compiled narrative macros for ``lang`` (cached per process)."""
+def _phrases(lang: str, user_dir: str | None, version: tuple) -> Phrases:
     if user_dir and not Path(user_dir).is_dir():
         raise BriefgenError(f"templates folder not found: {user_dir}")
     name = f"{lang}/narrative.j2"
     with _lock:  # jinja2 compiles lazily; one thread at a time builds the module
-        env = _environment(user_dir)
+        env = _environment(user_dir, version)
         try:
             template = env.get_template(name)
             module = template.module
