@@ -206,7 +206,7 @@ def list_(kind, region, theme, fmt, bom, output, content, overlays, no_cache) ->
       briefgen list indicators --format csv --bom -o figures.csv    # opens in Excel
       briefgen list indicators --format xlsx -o figures.xlsx
 
-    What --format csv writes for indicators, --overlay reads back as indicators.csv.
+    What --format csv writes, --overlay reads back as KIND.csv (findings.csv ...).
     """
     import io
 

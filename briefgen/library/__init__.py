@@ -20,6 +20,7 @@ from ..names import closest
 from ..paths import data_dir
 from . import cache as parsed_cache
 from .readonly import ReadOnly
+from . import table
 from . import loader
 from .index import Index, get
 from .model import (Case, Finding, Indicator, Recommendation, Region, Source, Theme)
@@ -268,9 +269,11 @@ def flat_record(record: Any) -> dict[str, Any]:
         elif f.name == "period":
             row["period"] = v.text
             row["period_end"] = v.end.isoformat() if v.end else None
-        elif f.name == "authors":
-            row["authors_zh"] = "; ".join(a.name_zh for a in v)
-            row["authors_en"] = "; ".join(a.name_en for a in v)
+        elif f.name == "authors":      # read back by table.py: one column per part, a line per author
+            row["authors_zh"] = "\n".join(a.name_zh for a in v)
+            row["authors_en"] = "\n".join(a.name_en for a in v)
+            row["affiliations_zh"] = "\n".join(a.affiliation_zh for a in v)
+            row["affiliations_en"] = "\n".join(a.affiliation_en for a in v)
         elif isinstance(v, tuple):
             row[f.name] = ";".join(v)
         else:
@@ -373,8 +376,8 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
     for texts in folder_texts:
         found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
         for kind, shown, raw in texts:
-            if kind == "indicators":
-                found[kind] += loader.parse_csv(text(raw, shown), shown, problems)
+            if shown.endswith(".csv"):
+                found[kind] += table.parse_csv(text(raw, shown), shown, problems, kind)
             else:
                 found[kind] += loader.parse_yaml(text(raw, shown), shown, kind, problems)
         per_folder.append(found)
