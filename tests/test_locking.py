@@ -54,15 +54,15 @@ def test_the_lock_is_exclusive_between_processes(tmp_path):
             print("held", flush=True)
             time.sleep(1.5)
         """)
-    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "held"
-        started = time.monotonic()
-        with folder_lock(tmp_path):
-            waited = time.monotonic() - started
-        assert proc.wait(timeout=30) == 0
-    finally:
-        proc.kill()
+    with subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout.readline().strip() == "held"
+            started = time.monotonic()
+            with folder_lock(tmp_path):
+                waited = time.monotonic() - started
+            assert proc.wait(timeout=30) == 0
+        finally:
+            proc.kill()
     assert waited > 0.5, "got the lock while another process held it"
 
 
