@@ -3,7 +3,6 @@ templates, and the library it caches cannot be changed behind other briefs' back
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import urllib.request
 from pathlib import Path

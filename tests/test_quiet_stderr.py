@@ -16,7 +16,6 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-city.xlsx"
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
