@@ -21,6 +21,7 @@ from .plan import BenchmarkChoice, Plan, argue
 from .spec import LANGS, BriefSpec
 from .style import DEFAULT_STYLE, HouseStyle
 from .write import write
+from .write.narrative import templates_version
 from .writers import extension, render
 
 
@@ -50,7 +51,9 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
     if spec.as_of:
         library = library.as_of(spec.as_of)
     # The edition date is part of the key: SOURCE_DATE_EPOCH may change between two calls.
-    key = (replace(spec, lang="en", date=spec.edition), library.fingerprint, id(library), templates, style, measured)
+    # So are the templates' files: an edited template is a new plan in a long-lived process.
+    key = (replace(spec, lang="en", date=spec.edition), library.fingerprint, id(library), templates,
+           templates_version(templates), style, measured)
     with _lock:
         if key in _fitted:
             _fitted.move_to_end(key)

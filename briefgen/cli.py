@@ -208,7 +208,7 @@ def list_(kind, region, theme, fmt, bom, output, content, overlays, no_cache) ->
       briefgen list indicators --format csv --bom -o figures.csv    # opens in Excel
       briefgen list indicators --format xlsx -o figures.xlsx
 
-    What --format csv writes for indicators, --overlay reads back as indicators.csv.
+    What --format csv writes, --overlay reads back as KIND.csv (findings.csv ...).
     """
     import io
 
@@ -350,12 +350,14 @@ def new_region(name, output, parent) -> None:
 @content_options
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Port on 127.0.0.1 (0: any free port).")
-def serve(content, overlays, no_cache, port) -> None:
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="Folder of narrative templates that override the built-in ones (re-read when edited).")
+def serve(content, overlays, no_cache, port, templates) -> None:
     """Preview briefs in the browser while you edit the content (127.0.0.1 only).
 
     Prints the address to open.  Pick region, benchmark, audience, length and
     language; download the PDF or Word file; the page rebuilds whenever a content
-    file changes, and lists briefgen check's problems when there are any.
+    or template file changes, and lists briefgen check's problems when there are any.
 
     \b
     Examples:
@@ -364,7 +366,7 @@ def serve(content, overlays, no_cache, port) -> None:
     """
     from .serve import serve as run
 
-    run(content, overlays, port, click.echo, cache=not no_cache)
+    run(content, overlays, port, click.echo, cache=not no_cache, templates=templates)
 
 
 def _on_sigterm(signum, frame) -> None:

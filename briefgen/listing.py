@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TextIO
 
 from .library import KINDS, Library, flat_record
+from .library.table import FORMULA_START
 
 TABLE_COLUMNS = {
     "regions": ("id", "name_en", "name_zh", "level", "parent"),
@@ -43,13 +44,12 @@ def _clip(s: str, limit: int = MAX_CELL) -> str:
     return "".join(out)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _inert(value: object) -> object:
     """A CSV cell a spreadsheet will not run: text that starts like a formula gets a leading
-    apostrophe (the spreadsheets' own mark for "this is text").  Plain numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    apostrophe (the spreadsheets' own mark for "this is text").  Plain numbers stay numbers.
+    Text that itself starts with an apostrophe gets one more, so reading the listing back as
+    an overlay (library/table.py's unmark) gives every cell exactly as it was."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         try:
             float(value)
             return value

@@ -40,6 +40,7 @@ from . import __version__, clock
 from .errors import BriefgenError, UsageError
 from .journal import Journal, read_journal
 from .library import Library, flat_record, load_library
+from .locking import LOCK_NAME, folder_lock
 from .names import did_you_mean as suggest
 from .output import TEMP_PREFIX, abandoned, inside, write_atomic
 from .paths import data_dir
@@ -47,17 +48,11 @@ from .spec import AUDIENCES, LANGS, LENGTHS, BriefSpec, edition_date
 from .style import DEFAULT_STYLE, HouseStyle
 from .tomlfile import read_toml
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no advisory locks, one batch per folder
-    fcntl = None  # type: ignore[assignment]
-
 __all__ = ["run_batch", "load_plan", "merge_manifests", "parse_shard", "Plan", "Job", "BatchReport",
            "Failure", "MANIFEST", "LOCK_NAME"]
 
 FORMATS = ("pdf", "docx", "md", "html")
 MANIFEST = "manifest.json"
-LOCK_NAME = ".briefgen.lock"
 #: A temporary file this old is a crashed run's, not one being written (a brief takes seconds).
 STALE_TEMP_SECONDS = 600
 MANIFEST_VERSION = 1
@@ -370,29 +365,6 @@ def _now() -> str:
 
 def manifest_name(shard: tuple[int, int] | None) -> str:
     return MANIFEST if shard is None else f"manifest.shard-{shard[0]}-of-{shard[1]}.json"
-
-
-@contextlib.contextmanager
-def folder_lock(folder: Path):
-    """An exclusive lock on ``folder`` for the manifest's read-modify-write (other batches wait)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Never through a link: the lock file is created and written where it stands.
-        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-        fh = os.fdopen(fd, "a+b")
-    except OSError as e:
-        if (folder / LOCK_NAME).is_symlink():
-            raise BriefgenError(f"{folder / LOCK_NAME} is a symbolic link; briefgen does not follow it. "
-                                "Remove the link and run again") from None
-        raise BriefgenError(f"cannot use the output folder {folder}: {e.strerror}; choose another -o") from None
-    with fh:
-        if fcntl is not None:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 #: A manifest of 100 000 briefs is about 40 MB.

@@ -32,15 +32,17 @@ DOWNLOADS = {"pdf": "application/pdf",
 LANG_LABELS = {"en": "English", "zh": "中文"}
 
 
-def _signature(folders: Sequence[Path]) -> tuple:
-    """Every content file's path, size and modification time: changes when any file does."""
+def _signature(folders: Sequence[Path], templates: str | None = None) -> tuple:
+    """Every content and template file's path, size and modification time: changes when any file does."""
+    from .write.narrative import templates_version
+
     sig = []
     for folder in folders:
         for p in sorted(folder.rglob("*")):
             if p.suffix in (".yaml", ".csv") and p.is_file():
                 st = p.stat()
                 sig.append((str(p), st.st_size, st.st_mtime_ns))
-    return tuple(sig)
+    return (tuple(sig), templates_version(templates))
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Preview:
     content: str | None
     overlays: tuple[str, ...]
     cache: bool = True                  # use the parsed-content cache (--no-cache: read afresh)
+    templates: str | None = None        # --templates: the narrative wording, re-read when edited
     version: int = 1
     _signature: tuple = ()
     _library: Any = None
@@ -64,7 +67,7 @@ class Preview:
 
     def refresh(self) -> bool:
         """Re-read the content if a file changed; True when it did."""
-        sig = _signature(self.folders())
+        sig = _signature(self.folders(), self.templates)
         with self._lock:
             if sig == self._signature and (self._library is not None or self._problems):
                 return False
@@ -102,7 +105,7 @@ class Preview:
                 notes = [f"{len(omitted)} record(s) without {LANG_LABELS[spec.lang]} text left out: "
                          f"{', '.join(omitted[:8])}{' ...' if len(omitted) > 8 else ''}"] if omitted else []
                 # compose() leaves the untranslated records out (readiness.library_for).
-                self._built[key] = (compose(resolved, self._library), notes, resolved)
+                self._built[key] = (compose(resolved, self._library, templates=self.templates), notes, resolved)
             return self._built[key]
 
 
@@ -255,10 +258,14 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(content: str | None, overlays: Sequence[str], port: int = 0,
-                cache: bool = True) -> tuple[ThreadingHTTPServer, Preview]:
+                cache: bool = True, templates: str | None = None) -> tuple[ThreadingHTTPServer, Preview]:
     """A server on 127.0.0.1 (``port`` 0: any free one) and the preview it shows, content loaded."""
-    preview = Preview(content, tuple(overlays), cache)
+    preview = Preview(content, tuple(overlays), cache, str(templates) if templates else None)
     missing = [str(f) for f in preview.folders() if not f.is_dir()]
+    if templates and not Path(templates).is_dir():
+        from .errors import UsageError
+
+        raise UsageError(f"templates folder not found: {templates}")
     if missing:
         from .errors import UsageError
 
@@ -284,9 +291,9 @@ def watch(preview: Preview, stop: threading.Event, interval: float = POLL_SECOND
 
 
 def serve(content: str | None, overlays: Sequence[str], port: int, echo: Callable[..., None],
-          cache: bool = True) -> None:
+          cache: bool = True, templates: str | None = None) -> None:
     """Run until Ctrl-C."""
-    server, preview = make_server(content, overlays, port, cache)
+    server, preview = make_server(content, overlays, port, cache, templates)
     stop = threading.Event()
     threading.Thread(target=watch, args=(preview, stop), daemon=True).start()
     echo(f"briefgen serve: http://{HOST}:{server.server_address[1]}/  (Ctrl-C stops)")

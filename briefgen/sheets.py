@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+import warnings
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -109,25 +111,45 @@ def read_sheet(path: str | Path, sheet: str | None = None) -> Sheet:
             raise UsageError(f"{path.name} is not valid CSV ({e}); save it again from the spreadsheet")
         return _sheet(path.name, rows, notes)
     if suffix in (".xlsx", ".xlsm"):
-        import openpyxl  # only importers pay for it
-        from zipfile import BadZipFile
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (BadZipFile, KeyError, OSError, ValueError) as e:
-            raise UsageError(f"{path.name} cannot be read as an Excel workbook ({e}); "
-                             "save it again as .xlsx, or as CSV")
-        try:
-            if sheet is None:
-                ws = book.worksheets[0]
-            elif sheet in book.sheetnames:
-                ws = book[sheet]
-            else:
-                raise UsageError(f"{path.name} has no sheet '{sheet}'; it has: {', '.join(book.sheetnames)}")
-            return _sheet(ws.title, ws.iter_rows(values_only=True))
-        finally:
-            book.close()
+        # openpyxl warns, with its own source path, about Excel features it drops (data
+        # validation, conditional formatting ...); briefgen reads only the cells' values, so
+        # those become one note in briefgen's words.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = _read_xlsx(path, sheet)
+        dropped = sorted({_feature(str(w.message)) for w in caught})
+        if dropped:
+            found = replace(found, notes=(*found.notes, f"{path.name} uses Excel features briefgen does not "
+                                          f"read ({', '.join(dropped)}); only the cells' values are imported"))
+        return found
     raise UsageError(f"{path.name}: briefgen imports .xlsx and .csv files; save the sheet as one of them")
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+    import openpyxl  # only importers pay for it
+    from zipfile import BadZipFile
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as e:
+        raise UsageError(f"{path.name} cannot be read as an Excel workbook ({e}); "
+                         "save it again as .xlsx, or as CSV")
+    try:
+        if sheet is None:
+            ws = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            ws = book[sheet]
+        else:
+            raise UsageError(f"{path.name} has no sheet '{sheet}'; it has: {', '.join(book.sheetnames)}")
+        return _sheet(ws.title, ws.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _feature(warning: str) -> str:
+    """The Excel feature a reader's warning is about ("Data Validation extension is not supported")."""
+    match = re.match(r"\s*(.+?) (?:extension )?is not supported", warning)
+    return match.group(1).lower() if match else "formatting"
 
 
 def write_xlsx(rows: list[dict[str, Any]], out, sheet: str = "briefgen") -> None:

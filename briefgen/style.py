@@ -139,9 +139,16 @@ _MAX_LOGO_PIXELS = 4096 * 4096
 def _logo_problem(path: Path) -> str | None:
     """The one logo check for every writer: a whole PNG or JPEG that PDF, Word and browsers all show."""
     try:
+        import warnings
+
         from PIL import Image
 
-        with Image.open(path) as im:
+        # Pillow warns (with its own source path) of images over 89 million pixels; the
+        # pixel limit below refuses those in briefgen's words instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
             if im.format not in ("PNG", "JPEG"):
                 return f"is a {im.format} image; save it as PNG or JPEG"
             if im.width * im.height > _MAX_LOGO_PIXELS:

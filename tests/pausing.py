@@ -8,7 +8,7 @@ file and before it is renamed into place.  At the N-th such call this writes the
 temporary file's path to FILE and waits there, holding whatever lock the write is
 under, until the file FILE.go appears (a signal handler still runs while it waits).
 ``--pause-lock N`` waits the same way just before the N-th exclusive folder lock is
-asked for, so other processes can run meanwhile.  ``--locks FILE`` appends "want"
+asked for, so other processes can run meanwhile (a request filelock retries counts once).  ``--locks FILE`` appends "want"
 before and "got" after each exclusive folder lock.
 """
 from __future__ import annotations
@@ -47,10 +47,13 @@ def _patch_fsync(n: int, marker: str) -> None:
 
 
 def _patch_flock(log: str, pause_at: int, marker: str) -> None:
+    """Count and log exclusive lock requests.  filelock asks without blocking and tries again
+    until it gets the lock, so one request is the first try and every retry until success."""
     import fcntl
 
     real = fcntl.flock
     count = 0
+    waiting = False
 
     def note(line: str) -> None:
         if log:
@@ -58,15 +61,20 @@ def _patch_flock(log: str, pause_at: int, marker: str) -> None:
                 fh.write(line + "\n")
 
     def flock(fd: int, op: int) -> None:
-        nonlocal count
+        nonlocal count, waiting
         exclusive = op & fcntl.LOCK_EX
-        if exclusive:
+        if exclusive and not waiting:
             count += 1
             if count == pause_at:
                 _pause(marker, "lock")
             note("want")
-        real(fd, op)
+        try:
+            real(fd, op)
+        except BlockingIOError:
+            waiting = bool(exclusive)
+            raise
         if exclusive:
+            waiting = False
             note("got")
 
     fcntl.flock = flock

@@ -91,3 +91,35 @@ def test_a_brief_name_that_links_out_of_the_edition_fails_alone(tmp_path, capsys
     code, _, err = run_cli(capsys, "batch", plan, "--content", CONTENT, "-o", tmp_path / "out", "--jobs", "1")
     assert code == 1 and "1 written, 0 unchanged, 1 failed" in err and "would leave the output folder" in err
     assert outside.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_batch_leaves_a_make_s_fresh_temporary_file_and_clears_a_crashed_one(tmp_path):
+    """A `make` writing into the edition folder while a batch finishes keeps its temporary file;
+    one left by a run that crashed long ago is cleared."""
+    import os
+    import time
+
+    from briefgen.output import TEMP_PREFIX
+    from briefgen.runner import STALE_TEMP_SECONDS, run_batch
+
+    edition = tmp_path / "out" / "e"
+    edition.mkdir(parents=True)
+    fresh, crashed = edition / f"{TEMP_PREFIX}make-now.md", edition / f"{TEMP_PREFIX}crashed.md"
+    fresh.write_text("being written", encoding="utf-8")
+    crashed.write_text("left behind", encoding="utf-8")
+    old = time.time() - STALE_TEMP_SECONDS - 60
+    os.utime(crashed, (old, old))
+    plan = {"edition": "e", "briefs": [{"regions": ["suqian"], "formats": ["md"], "lengths": ["short"]}]}
+    report = run_batch(plan, tmp_path / "out", jobs=1, content=CONTENT)
+    assert not report.failed
+    assert fresh.read_text(encoding="utf-8") == "being written" and not crashed.exists()
+
+
+def test_a_plan_that_asks_for_no_briefs_is_refused(tmp_path, capsys):
+    from helpers import run_cli
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text('edition = "e"\n', encoding="utf-8")
+    code, out, err = run_cli(capsys, "batch", plan, "-o", tmp_path / "out", "--content", CONTENT)
+    assert code == 2 and out == "" and "no [[briefs]] table; add at least one" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "e").exists()

@@ -18,20 +18,20 @@ def folders(monkeypatch, tmp_path):
     templates = tmp_path / "templates"
     (templates / "en").mkdir(parents=True)
     compiles = []
-    real = narrative._Sandbox.compile
+    real = narrative.Sandbox.compile
 
     def counted(self, *args, **kwargs):
         compiles.append(1)
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(narrative._Sandbox, "compile", counted)
+    monkeypatch.setattr(narrative.Sandbox, "compile", counted)
     yield templates, compiles, tmp_path / "cache" / "briefgen" / "templates"
     _new_process()
 
 
 def _new_process() -> None:
     narrative._environment.cache_clear()
-    narrative.phrases.cache_clear()
+    narrative._phrases.cache_clear()
 
 
 def _greeting(templates) -> str:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,50 @@ def test_template_cannot_reach_python_or_exhaust_the_machine(payload, message, t
     assert err.startswith(f"briefgen: template {templates}/en/narrative.j2, macro 'title': ") and \
         message in err and err.count("\n") == 1, err
     assert not (tmp_path / "PWNED").exists() and not (tmp_path / "out").exists()
+
+
+SIZE_LIMIT = "characters or items; templates may build at most 1000000"
+
+
+@pytest.mark.parametrize("payload, operation", [
+    ("{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}", "'~'"),
+    ("{{ '%*s' % (10**10, 'x') }}", "'%'"),
+    ("{{ '%.999999999f' % 1.5 }}", "'%'"),
+    ("{{ '%*d'|format(10**10, 1) }}", "the filter 'format'"),
+    ("{{ 'x'|center(10**10) }}", "the filter 'center'"),
+    ("{{ ('x\n' * 500000)|indent(10**6) }}", "the filter 'indent'"),
+    ("{% for b in [1]|batch(10**10, 0) %}{% endfor %}", "the filter 'batch'"),
+    ("{{ range(100000)|join('y' * 1000) }}", "the filter 'join'"),
+    ("{{ (['x' * 1000000] * 1000000)|join }}", "the filter 'join'"),
+    ("{{ ('x' * 1000)|replace('', 'y' * 10000) }}", "the filter 'replace'"),
+    ("{{ ('x' * 1000000)|wordwrap(1, wrapstring='y' * 100) }}", "the filter 'wordwrap'"),
+    ("{{ 'x'.ljust(10**10) }}", "the method 'ljust'"),
+    ("{{ '{:>{w}}'.format(1, w=10**10) }}", "the method 'format'"),
+    ("{% set l = ['x'] %}{% for i in range(30) %}{{ l.extend(l) or '' }}{% endfor %}", "the method 'extend'"),
+    ("{% for i in range(100000) %}{{ 'x' * 1000000 }}{% endfor %}", "the output"),
+    ("{{ ['x' * 1000000] * 1000000 }}", "'{{ }}'"),
+])
+def test_every_way_of_building_text_has_the_one_size_limit(payload, operation, tmp_path, capsys):
+    """One policy for + * ~ %, the filters and methods that pad, join or replace, and a
+    macro's output: refused before the text is built, naming the template and the limit."""
+    templates = user_templates(tmp_path, payload)
+    started = time.monotonic()
+    code, out, err = run_cli(capsys, "make", "-r", "suqian", "-f", "md", "--content", CONTENT,
+                             "--templates", templates, "-o", f"{tmp_path / 'out'}/")
+    assert code == 1 and out == "" and "Traceback" not in err, err
+    assert err.startswith(f"briefgen: template {templates}/en/narrative.j2, macro 'title': {operation} "
+                          "would build ") and err.rstrip().endswith(SIZE_LIMIT) and err.count("\n") == 1, err
+    assert time.monotonic() - started < 30 and not (tmp_path / "out").exists()
+
+
+def test_ordinary_formatting_joining_and_padding_still_work(tmp_path, capsys):
+    payload = ("{{ '%s-%03d' % ('a', 5) }}|{{ '%s'|format('b') }}|{{ 'c'|center(5) }}|{{ ['d', 'e']|join(',') }}|"
+               "{{ 'ff'|replace('f', 'g') }}|{{ '{:>3}'.format(7) }}|{{ 'h' ~ 1 }}|")
+    templates = user_templates(tmp_path, payload)
+    code, out, err = run_cli(capsys, "make", "-r", "suqian", "-f", "html", "--content", CONTENT,
+                             "--templates", templates, "-o", f"{tmp_path / 'out'}/")
+    assert code == 0, err
+    assert "<title>a-005|b| c |d,e|gg| 7|h1|Suqian is strong in" in Path(out.strip()).read_text(encoding="utf-8")
 
 
 def test_template_that_only_uses_its_arguments_still_works(tmp_path, capsys):

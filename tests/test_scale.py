@@ -18,7 +18,7 @@ import pytest
 import briefgen
 from briefgen.errors import ContentError
 from briefgen.library import cache as parsed_cache
-from briefgen.library import loader
+from briefgen.library import loader, table
 from briefgen.library import loading as library_module
 from briefgen.runner import MANIFEST
 from helpers import manifest_matches_disk
@@ -85,7 +85,7 @@ def test_a_warm_process_does_not_parse_the_content(cache_home, overlay, monkeypa
         raise AssertionError("parsed the YAML although the cache holds these exact files")
 
     monkeypatch.setattr(loader, "parse_yaml", no_parsing)
-    monkeypatch.setattr(loader, "parse_csv", no_parsing)
+    monkeypatch.setattr(table, "parse_csv", no_parsing)
     again = briefgen.load_library(overlays=[overlay])
     assert again.fingerprint == first.fingerprint and again.counts() == first.counts()
     assert again.indicators == first.indicators and again.recommendations == first.recommendations

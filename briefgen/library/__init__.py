@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from ..errors import UsageError
 from ..names import closest
 from . import cache as parsed_cache
+from .readonly import ReadOnly
 from .index import Index, get
 from .model import (Case, Fact, Finding, Indicator, Recommendation, Region, Source, Term, Theme)
 from .units import Unit, format_value
@@ -68,8 +69,8 @@ class Library:
         # read-only views, so a caller's ``lib.regions["x"] = ...`` cannot change other briefs.
         for name in (*_MAPPINGS, "_names"):
             value = getattr(self, name)
-            if not isinstance(value, MappingProxyType):
-                object.__setattr__(self, name, MappingProxyType(value))
+            if not isinstance(value, ReadOnly):
+                object.__setattr__(self, name, ReadOnly(name.lstrip("_"), value))
 
     @property
     def index(self) -> Index:
@@ -294,9 +295,11 @@ def flat_record(record: Any) -> dict[str, Any]:
         elif f.name == "period":
             row["period"] = v.text
             row["period_end"] = v.end.isoformat() if v.end else None
-        elif f.name == "authors":
-            row["authors_zh"] = "; ".join(a.name_zh for a in v)
-            row["authors_en"] = "; ".join(a.name_en for a in v)
+        elif f.name == "authors":      # read back by table.py: one column per part, a line per author
+            row["authors_zh"] = "\n".join(a.name_zh for a in v)
+            row["authors_en"] = "\n".join(a.name_en for a in v)
+            row["affiliations_zh"] = "\n".join(a.affiliation_zh for a in v)
+            row["affiliations_en"] = "\n".join(a.affiliation_en for a in v)
         elif isinstance(v, tuple):
             row[f.name] = ";".join(v)
         else:

@@ -7,8 +7,6 @@ has the same shape: ``file:line: kind 'id': field 'x': what is wrong; what to do
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -41,15 +39,18 @@ REFERENCE_LOCATOR_RE = re.compile(
     r"^\s*(?:(?:pp?\.|pages?|tables?|tab\.|figures?|fig\.|charts?|sheets?|rows?|annex|appendix)\s*"
     r"[0-9A-Za-z]|(?:附表|附图|表|图)\s*[0-9一二三四五六七八九十]|第\s*[0-9一二三四五六七八九十]+\s*[页张表图])",
     re.IGNORECASE)
-#: Columns `briefgen list indicators --format csv` adds for people (where each record is and
-#: when its period ends); read back as an overlay they are ignored, with a note.
+#: Columns `briefgen list KIND --format csv` adds for people (where each record is and when
+#: its period ends); read back as an overlay they are ignored, with a note.
 EXPORT_ONLY_COLUMNS = ("file", "line", "period_end")
 
 FILE_KINDS = {
     "regions.yaml": "regions", "themes.yaml": "themes", "units.yaml": "units",
     "findings.yaml": "findings", "cases.yaml": "cases",
     "recommendations.yaml": "recommendations", "sources.yaml": "sources",
-    "indicators.csv": "indicators", "facts.yaml": "facts", "terms.yaml": "terms",
+    # What `briefgen list KIND --format csv` writes, read back as an overlay (table.py).
+    "indicators.csv": "indicators", "regions.csv": "regions", "themes.csv": "themes",
+    "sources.csv": "sources", "findings.csv": "findings", "cases.csv": "cases",
+    "recommendations.csv": "recommendations", "facts.yaml": "facts", "terms.yaml": "terms",
 }
 
 
@@ -237,62 +238,6 @@ def parse_yaml(text: str | None, shown: str, kind: str, problems: Problems) -> l
             continue
         line = item.pop("__line__", 0)
         out.append(RawRecord(kind, item, m.Origin(shown, line)))
-    return out
-
-
-def read_csv(path: Path, shown: str, problems: Problems, digest: Any = None) -> list[RawRecord]:
-    return parse_csv(read_text(path, shown, problems, digest), shown, problems)
-
-
-def parse_csv(text: str | None, shown: str, problems: Problems) -> list[RawRecord]:
-    """The figures of one indicators.csv's text (None: the file could not be read)."""
-    if text is None:
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return []
-    except csv.Error as e:
-        problems.add(f"{shown}:1", f"not valid CSV ({e})")
-        return []
-    header = [h.strip() for h in header]
-    twice = sorted({h for h in header if header.count(h) > 1})
-    if twice:
-        problems.add(f"{shown}:1", f"column(s) {', '.join(twice)} appear twice in the header; keep one of each")
-        return []
-
-    def twin(c: str) -> str:  # one language is enough: indicator_zh stands in for indicator_en
-        return c[:-3] + {"_en": "_zh", "_zh": "_en"}.get(c[-3:], c[-3:])
-
-    missing = [c for c in INDICATOR_COLUMNS if c not in header and twin(c) not in header
-               and next(f for f in SCHEMAS["indicators"] if f.name == c).required]
-    if missing:
-        problems.add(f"{shown}:1", f"missing column(s) {', '.join(missing)}; the header must be: "
-                                   f"{','.join(INDICATOR_COLUMNS)}")
-        return []
-    ignored = [c for c in header if c in EXPORT_ONLY_COLUMNS]
-    if ignored:
-        problems.notes.append(f"{shown}:1: column(s) {', '.join(ignored)} ignored (briefgen list "
-                              "writes them for people; they are not content)")
-    unknown = [c for c in header if c not in INDICATOR_COLUMNS and c not in EXPORT_ONLY_COLUMNS]
-    if unknown:
-        problems.add(f"{shown}:1", f"unknown column(s) {', '.join(unknown)}; the columns are: "
-                                   f"{','.join(INDICATOR_COLUMNS)}")
-    out = []
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.add(f"{shown}:{line}", f"row has {len(row)} cells, the header has {len(header)}; "
-                                                "quote cells that contain commas")
-                continue
-            data = {h: cell.strip() for h, cell in zip(header, row) if h in INDICATOR_COLUMNS}
-            out.append(RawRecord("indicators", data, m.Origin(shown, line)))
-    except csv.Error as e:
-        problems.add(f"{shown}:{reader.line_num}", f"not valid CSV ({e})")
     return out
 
 

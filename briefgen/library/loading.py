@@ -13,7 +13,7 @@ from ..paths import data_dir
 from ..spec import LANGS
 from . import KINDS, Library, _name_key
 from . import cache as parsed_cache
-from . import loader
+from . import loader, table
 
 T = TypeVar("T")
 
@@ -150,8 +150,8 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
     for texts in folder_texts:
         found: dict[str, list[loader.RawRecord]] = {k: [] for k in [*KINDS, "units"]}
         for kind, shown, raw in texts:
-            if kind == "indicators":
-                found[kind] += loader.parse_csv(text(raw, shown), shown, problems)
+            if shown.endswith(".csv"):
+                found[kind] += table.parse_csv(text(raw, shown), shown, problems, kind)
             else:
                 found[kind] += loader.parse_yaml(text(raw, shown), shown, kind, problems)
         per_folder.append(found)

@@ -3,7 +3,7 @@
 Compiling the two built-in narrative templates is about a tenth of a cold brief's
 time, and the result depends only on each template's source, jinja2's and Python's
 versions (jinja2 checks those itself when loading) and how briefgen's sandbox is
-configured (narrative.py, part of the folder's key here).  So the compiled code is
+configured (narrative.py and sandbox.py, part of the file names here).  So the compiled code is
 kept in the user cache folder (``~/.cache/briefgen/templates/`` on Linux), one file
 per template.
 
@@ -32,7 +32,8 @@ from .. import __version__
 
 #: Compiled templates kept; a user with many template folders keeps the newest.
 KEEP = 64
-_NARRATIVE = Path(__file__).with_name("narrative.py")
+#: The code that configures the environment and generates the sandbox's size checks.
+_CONFIG_CODE = tuple(Path(__file__).with_name(n) for n in ("narrative.py", "sandbox.py"))
 
 
 def _private(st: os.stat_result, *, folder: bool) -> bool:
@@ -48,8 +49,9 @@ def _config_digest() -> str:
     import jinja2
 
     h = hashlib.sha256(f"{__version__} {jinja2.__version__} {sys.version}".encode())
-    with contextlib.suppress(OSError):
-        h.update(_NARRATIVE.read_bytes())
+    for path in _CONFIG_CODE:
+        with contextlib.suppress(OSError):
+            h.update(path.read_bytes())
     return h.hexdigest()[:24]
 
 

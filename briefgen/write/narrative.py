@@ -15,12 +15,13 @@ from typing import Any
 
 from jinja2 import (ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, UndefinedError)
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from ..errors import BriefgenError
 from ..folders import template_loader
 from ..paths import data_dir
+from .sandbox import Sandbox
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 # Chinese: no space between two Chinese characters (or next to full-width
@@ -106,18 +107,6 @@ def _describe(error: BaseException) -> str:
     return f"its code fails ({type(error).__name__}: {error}); fix the template"
 
 
-#: The most items a template's range() may loop over (jinja2's sandbox has the same figure).
-MAX_RANGE = 100_000
-
-
-def _range(*args: int) -> range:
-    items = range(*args)
-    if len(items) > MAX_RANGE:
-        raise SecurityError(f"range() would loop over {len(items)} items; templates may loop over "
-                            f"at most {MAX_RANGE}")
-    return items
-
-
 class _Undefined(StrictUndefined):
     """StrictUndefined whose message is briefgen's: which name was missing, and what to do."""
 
@@ -132,54 +121,27 @@ class _Undefined(StrictUndefined):
         super().__init__(hint, obj, name, exc)
 
 
-#: The longest text or list a template may build with + or *; a brief's sentence is far shorter.
-MAX_TEMPLATE_SIZE = 1_000_000
+def templates_version(user_dir: str | Path | None) -> tuple:
+    """Every file of a user's templates folder with its size and modification time.
 
-
-class _Sandbox(SandboxedEnvironment):
-    """jinja2's sandbox, plus limits on the operators that can exhaust memory or time.
-
-    The sandbox already refuses attributes such as ``__class__`` and ranges over
-    100 000 items; ``'x' * 10**10`` or ``9 ** 9 ** 9`` would still take the machine down."""
-
-    intercepted_binops = frozenset({"*", "+", "**"})
-
-    def __init__(self, **options: Any):
-        super().__init__(**options)
-        self.globals["range"] = _range   # briefgen's limit, in briefgen's words
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # Refuse at once, in briefgen's words, rather than hand back an "unsafe" undefined.
-        if not super().is_safe_attribute(obj, attr, value):
-            raise SecurityError(f"it reaches for '{attr}' of a {type(obj).__name__} value; templates may "
-                                "not use names starting with '_' or Python internals")
-        return True
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator in ("*", "+"):
-            size = _result_size(operator, left, right)
-            if size > MAX_TEMPLATE_SIZE:
-                raise SecurityError(f"'{operator}' would build {size} characters or items; templates may "
-                                    f"build at most {MAX_TEMPLATE_SIZE}")
-        elif isinstance(left, int) and isinstance(right, (int, float)) and abs(left) > 1 \
-                and right * max(left.bit_length(), 1) > 64 * 1024:
-            raise SecurityError(f"{left} ** {right} is too large a number for a template")
-        return super().call_binop(context, operator, left, right)
-
-
-def _result_size(operator: str, left: Any, right: Any) -> int:
-    seq = (str, list, tuple)
-    if operator == "+":
-        return len(left) + len(right) if isinstance(left, seq) and isinstance(right, seq) else 0
-    if isinstance(left, seq) and isinstance(right, int):
-        return len(left) * right
-    if isinstance(right, seq) and isinstance(left, int):
-        return len(right) * left
-    return 0
+    It changes when a template is edited, added or removed, so a long-lived process
+    (the Python API called again, ``briefgen serve``) compiles the edited templates
+    instead of the ones it read first.  The built-in templates ship with briefgen and
+    do not change while it runs."""
+    if not user_dir:
+        return ()
+    folder = Path(user_dir)
+    try:
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        return tuple((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    except OSError:
+        return ()          # a file vanished mid-save: the next call sees the new one
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(user_dir: str | None) -> SandboxedEnvironment:
+def _environment(user_dir: str | None, version: tuple = ()) -> SandboxedEnvironment:
+    # One environment per version of the folder: jinja2 would re-read an edited file, but not
+    # always the files it includes, so an edit starts afresh.
     loaders = []
     if user_dir:
         loaders.append(template_loader(user_dir))    # no links out of the folder (briefgen/folders.py)
@@ -188,18 +150,22 @@ def _environment(user_dir: str | None) -> SandboxedEnvironment:
     # languages' narrative was a tenth of a cold brief.
     from .compiled import CompiledTemplates
 
-    return _Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined, bytecode_cache=CompiledTemplates(),
-                    autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    return Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined, bytecode_cache=CompiledTemplates(),
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True)
+
+
+def phrases(lang: str, user_dir: str | None = None) -> Phrases:
+    """The compiled narrative macros for ``lang``, compiled again when the templates change."""
+    return _phrases(lang, user_dir, templates_version(user_dir))
 
 
 @functools.lru_cache(maxsize=16)
-def phrases(lang: str, user_dir: str | None = None) -> Phrases:
-    """The compiled narrative macros for ``lang`` (cached per process)."""
+def _phrases(lang: str, user_dir: str | None, version: tuple) -> Phrases:
     if user_dir and not Path(user_dir).is_dir():
         raise BriefgenError(f"templates folder not found: {user_dir}")
     name = f"{lang}/narrative.j2"
     with _lock:  # jinja2 compiles lazily; one thread at a time builds the module
-        env = _environment(user_dir)
+        env = _environment(user_dir, version)
         try:
             template = env.get_template(name)
             module = template.module
