@@ -1197,18 +1197,29 @@ def _keep_class():
 
         reportlab's KeepTogether moves a heading, a caption and a two-page table to
         the next page as one, leaving a blank page foot; here the group moves only
-        if the heading or caption would be left without a few lines of what follows."""
+        if the heading or caption would be left without the least of what follows
+        that can stand at a page foot: two lines of a paragraph of four or more
+        (the paragraph styles allow no orphan and no widow, so a shorter one
+        moves whole), or the first few lines of anything else."""
 
-        start_height = 72.0
+        start_height = 48.0
 
         def wrap(self, avail_width, avail_height):
             width, height = super().wrap(avail_width, avail_height)
             last = self._content[-1]
             if not hasattr(last, "frameAction"):
                 _, last_h = last.wrapOn(self.canv, avail_width, 0xFFFFFFF)
-                if last_h > self.start_height:     # (wrap returns a huge height to force split)
-                    self._H -= last_h - self.start_height
+                start = self._start(last, last_h)
+                if last_h > start:     # (wrap returns a huge height to force split)
+                    self._H -= last_h - start
             return width, height
+
+        def _start(self, last, height: float) -> float:
+            lines = getattr(getattr(last, "blPara", None), "lines", None)
+            if lines is not None and isinstance(last, _paragraph_class()):
+                leading = last.style.leading
+                return height if len(lines) < 4 else 2 * leading + 0.5
+            return min(height, self.start_height)
 
     return KeepWithStart
 
