@@ -98,9 +98,9 @@ def test_a_stub_page_is_caught(library):
     # The checker itself: a brief whose last page holds two lines is reported.
     from briefgen.writers import pdf
 
-    brief = build(BriefSpec("hungary", length="full"), [], library).brief
+    brief = build(BriefSpec("anji", length="short", lang="zh"), [], library).brief
     ctx, out = pdf._render(brief, pdf.DEFAULT_STYLE)     # the usual spacing, no copyfitting
-    assert ctx.pages == 2 and any("last page holds only" in w for w in waste("hungary", out.getvalue()))
+    assert ctx.pages == 2 and any("last page holds only" in w for w in waste("anji", out.getvalue()))
     assert layout(brief).pages == 1
 
 
@@ -127,3 +127,31 @@ def test_every_brief_uses_its_pages_well(library, region):
         if audience in ("government", "research"):     # the two section plans that differ most
             problems += heading_problems(label, brief)
     assert problems == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_brief_shorter_than_its_length_says_why(library, lang):
+    from briefgen.plan import rules
+
+    spec = BriefSpec("zhengzhou", audience="government", length="standard", lang=lang)
+    result = build(spec, ["pdf"], library)
+    lines = [b for b in result.brief.blocks if "ends before its 4 pages" in plain_text(b)
+             or "不足4页" in plain_text(b)]
+    assert len(lines) == 1
+    assert len(PdfReader(io.BytesIO(result.files["pdf"])).pages) < 4
+    # The reason is the sources' own count, not a stock phrase.
+    problems = len(rules.findings_for(library, "zhengzhou", ("problem",)))
+    said = plain_text(lines[0])
+    assert (f"only {problems} problem" in said) if lang == "en" else (f"仅记载{problems}个问题" in said)
+
+
+def test_a_brief_that_fills_its_length_says_nothing_of_it(library):
+    result = build(BriefSpec("suqian", length="standard"), ["pdf"], library)
+    assert len(PdfReader(io.BytesIO(result.files["pdf"])).pages) == 4
+    assert "ends before its" not in result.brief.text()
+
+
+def plain_text(block) -> str:
+    from briefgen.document import Paragraph, plain
+
+    return plain(block.inlines) if isinstance(block, Paragraph) else ""
