@@ -80,8 +80,9 @@ class Plan:
 
     def ran_out(self) -> dict[str, int]:
         """What the sources hold too little of to fill the length: each kind of content
-        ("problems", "practices", "recommendations" or "questions", "figures") of which the
-        plan holds fewer than its budget allows, so holds all there is, and how many."""
+        ("problems", "practices", "recommendations" or "questions") of which the plan holds
+        fewer than its budget allows, so holds all there is, and how many.  (Figures are
+        not counted: table 1 keeps one row per measure, so its rows are not all there is.)"""
         budget, research = self.budget, self.spec.audience == "research"
         problems = sum(len(g.findings) for g in self.gap_sections)
         own_cap = budget.cases if self.shape == "thin" else budget.own_cases
@@ -92,7 +93,6 @@ class Plan:
             "practices": (len(self.lessons) + len(self.own_practices),
                           len(self.lessons) < budget.cases and len(self.own_practices) < own_cap),
             "questions" if research else "recommendations": (len(advice), len(advice) < budget.recommendations),
-            "figures": (len(self.table), len(self.table) < budget.table_rows),
         }
         return {kind: n for kind, (n, below) in held.items() if below}
 
