@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Protocol, Sequence
 
 from .document import (Brief, BulletList, Callout, Figure, Heading, NumberedList, Paragraph,
@@ -85,15 +85,45 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         plan, briefs, estimates = draft(n)
         near = [lang for lang in langs if estimates[lang] > pages - CERTAIN_PAGES]
         if measure is None or not near:
-            return Fitted(plan, briefs, {})
+            return _say_if_shorter(Fitted(plan, briefs, {}), n, estimates, write, measure)
         measured = {lang: measure(briefs[lang]) for lang in near}
         if all(m.pages <= pages for m in measured.values()) or n == len(chain) - 1:
-            return Fitted(plan, briefs, measured)
+            return _say_if_shorter(Fitted(plan, briefs, measured), n, estimates, write, measure)
         # The estimate was short by (filled - pages) for the longest language: cut that
         # much more in one go rather than measuring after every step.
         overshoot = max(m.filled for m in measured.values()) - pages
         ceiling = min(ceiling, max(estimates.values()) - overshoot - SAFETY_PAGES)
         start = n + 1
+
+
+def _say_if_shorter(fitted: Fitted, n: int, estimates: Mapping[str, float], write: Write,
+                    measure: Measure | None) -> Fitted:
+    """``fitted``, its plan marked ``shorter`` and its briefs written again, if it holds
+    everything the sources support (nothing was cut: ``n`` is 0), something of which
+    they hold too little (Plan.ran_out), and every language ends at least a page before
+    the budget, the line that says why included."""
+    pages = fitted.plan.budget.pages
+    if n or pages < 2 or not fitted.plan.ran_out():
+        return fitted
+    room = pages - 1                       # filled pages that leave the last page unused
+    close = []
+    for lang, brief in fitted.briefs.items():
+        if lang in fitted.measured:
+            filled = fitted.measured[lang].filled
+        elif estimates[lang] <= room - CERTAIN_PAGES - SHORTER_ROOM or measure is None:
+            filled = estimates[lang] + CERTAIN_PAGES      # the estimate is off by less than that
+        else:
+            filled = measure(brief).filled
+        if filled > room:
+            return fitted
+        if filled > room - CERTAIN_PAGES:
+            close.append(lang)
+    plan = replace(fitted.plan, shorter=True)
+    briefs = {lang: write(plan, lang) for lang in fitted.briefs}
+    if measure is not None and any(measure(briefs[lang]).pages >= pages for lang in close):
+        return fitted                      # the line itself would fill the last page
+    # The measured layouts lack the line, so none is kept.
+    return Fitted(plan, briefs, {})
 
 
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:
@@ -132,6 +162,8 @@ def _writable(plan: Plan, langs: Sequence[str], write: Write, required: str | No
 #: brief against its real PDF), so only briefs within that margin are measured.
 SAFETY_PAGES = 0.05
 CERTAIN_PAGES = 0.35
+#: Room, in pages, kept for the line a shorter brief adds to say why it is shorter.
+SHORTER_ROOM = 0.1
 
 
 

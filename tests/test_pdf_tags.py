@@ -295,3 +295,45 @@ def test_a_table_header_repeated_on_a_new_page_is_read_once(briefs):
     assert sum(1 for n in on_pages if n) >= 2                    # the header is on several pages
     heads = [e for e in _elements(r) if e["/S"] == "/TH"]
     assert len(heads) == len(table.header)
+
+
+# --------------------------------------------------------------------------- file structure
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_font_maps_its_glyphs_back_to_unicode(briefs, lang):
+    """Text extraction and PDF/UA need a ToUnicode map on every font, and every font embedded."""
+    _, data = briefs[lang]
+    fonts = {}
+    for page in reader(data).pages:
+        for name, font in page["/Resources"]["/Font"].items():
+            fonts[name] = font.get_object()
+    assert fonts
+    for font in fonts.values():
+        assert "/ToUnicode" in font, font["/BaseFont"]
+        assert "/FontFile2" in font["/FontDescriptor"].get_object(), font["/BaseFont"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_structure_tree_is_packed_into_compressed_object_streams(briefs, lang):
+    """What keeps tagging cheap (pdf_objstm): the tree's elements are in FlateDecode object
+    streams, indexed by a cross-reference stream, and a reader still finds every one."""
+    _, data = briefs[lang]
+    r = reader(data)
+    assert b"\nxref\n" not in data and b"/Type/XRef" in data   # a cross-reference stream
+    tree = r.trailer["/Root"].raw_get("/StructTreeRoot")
+    assert tree.idnum in r.xref_objStm                     # the root itself lives in a stream
+    elements = list(_elements(r))
+    assert len(elements) > 100
+    packed = [e for e in elements if e.indirect_reference.idnum in r.xref_objStm]
+    assert len(packed) == len(elements)
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf not installed (Debian: qpdf)")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_qpdf_finds_no_syntax_or_stream_errors(briefs, lang, tmp_path):
+    _, data = briefs[lang]
+    path = tmp_path / f"brief-{lang}.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No syntax or stream encoding errors found" in done.stdout

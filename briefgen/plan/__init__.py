@@ -76,6 +76,27 @@ class Plan:
     known: tuple[str, ...]             # thin briefs: what the sources record
     new_items: tuple[str, ...] | None  # "what's new" ids, None when not asked for
     key_messages: int
+    #: Set by fitting when the plan holds everything the sources support and the brief
+    #: still ends a page or more before its length: the brief then says why (ran_out).
+    shorter: bool = False
+
+    def ran_out(self) -> dict[str, int]:
+        """What the sources hold too little of to fill the length: each kind of content
+        ("problems", "practices", "recommendations" or "questions") of which the plan holds
+        fewer than its budget allows, so holds all there is, and how many.  (Figures are
+        not counted: table 1 keeps one row per measure, so its rows are not all there is.)"""
+        budget, research = self.budget, self.spec.audience == "research"
+        problems = sum(len(g.findings) for g in self.gap_sections)
+        own_cap = budget.cases if self.shape == "thin" else budget.own_cases
+        advice = self.questions if research else self.recommendations
+        held = {
+            "problems": (problems, len(self.gaps) < budget.gap_themes
+                         and all(len(g.findings) < budget.findings_per_theme for g in self.gap_sections)),
+            "practices": (len(self.lessons) + len(self.own_practices),
+                          len(self.lessons) < budget.cases and len(self.own_practices) < own_cap),
+            "questions" if research else "recommendations": (len(advice), len(advice) < budget.recommendations),
+        }
+        return {kind: n for kind, (n, below) in held.items() if below}
 
     @property
     def first_step(self) -> str | None:

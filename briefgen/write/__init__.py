@@ -114,6 +114,7 @@ class _Writer:
         if self.spec.length == "full":
             blocks.append(TableOfContents(self.w.heading("contents")))
         blocks += self.introduction()
+        blocks += self.shorter()
         if plan.new_items is not None:
             blocks += self.whats_new()
         blocks += self.situation()
@@ -263,6 +264,18 @@ class _Writer:
                 joined.append(Text(self.sep()))
             joined.extend(p)
         return [Paragraph(tuple(joined), role="lead")]
+
+    def shorter(self) -> list[Block]:
+        """One line saying why a brief ends before its length (fitting decides that it does)."""
+        if not self.plan.shorter:
+            return []
+        held = self.plan.ran_out()
+        if not held:            # every kind at its cap: the shortfall is in the wording, not the sources
+            return []
+        text = self.w.shorter(self.spec.length, self.plan.budget.pages, self.name(self.spec.region),
+                              [k for k, n in held.items() if n], [held[k] for k, n in held.items() if n],
+                              [k for k, n in held.items() if not n])
+        return [Paragraph((Text(text),), role="note")]
 
     # -------------------------------------------------------------- numbers
 

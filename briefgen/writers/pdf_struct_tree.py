@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from . import pdf_objstm
 from .pdf_tags import Element, Tagger
 
 
@@ -35,6 +36,8 @@ def write_tree(tagger: Tagger, doc) -> None:
             annot.otherkw["StructParent"] = key
         nums += [key, _ref(link.name)]
     parent_tree = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
+    # The tree is hundreds of small objects: packed into compressed object streams they
+    # take a fifth of the bytes (pdf_objstm), which is most of what tagging costs a file.
     tree = {"Type": PDFName("StructTreeRoot"), "K": _ref(tagger.root.name),
             "ParentTree": parent_tree, "ParentTreeNextKey": n_pages + len(tagger.annotations)}
     ids = sorted((e.attrs["ID"], e.name) for e in elements if "ID" in e.attrs)
@@ -47,6 +50,7 @@ def write_tree(tagger: Tagger, doc) -> None:
     catalog = doc.Catalog
     catalog.StructTreeRoot = _ref(root_name)
     catalog.MarkInfo = _literal(b"<< /Marked true >>")
+    pdf_objstm.install(doc, [e.name for e in elements] + [parent_tree.name, root_name])
 
 
 def _prune(element: Element) -> None:
