@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
-                        NumberedList, Paragraph, References, Table, TableOfContents, Text)
+                        NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
 from .. import characters, clock, links
+from ..units import keep_with_units
 from . import _reference
 from ..errors import BriefgenError
 from ..style import HouseStyle
@@ -89,6 +90,11 @@ _STYLE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+#: Han, kana, CJK punctuation and full-width forms: text that is never set in italic.
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+_CJK_PIECES = re.compile(f"{_CJK.pattern}+|(?:(?!{_CJK.pattern}).)+", re.S)
+
+
 def _clean(text: str) -> str:
     """``text`` without the characters the character policy refuses (XML cannot hold most)."""
     return characters.strip(text)
@@ -124,6 +130,14 @@ def _el(tag: str, attrs: dict[str, str] | None = None, children: Iterable[Any] =
     return el
 
 
+def word_fonts(house: HouseStyle, lang: str) -> tuple[str, str]:
+    """The (Latin, East Asian) font *names* Word is told for ``lang``: the one place they are read.
+
+    Only the document defaults, Normal, the theme, the chart and the bullet glyph use
+    them; every other style inherits, so a reference docx restyles the brief in one step."""
+    return house.word_font_latin, house.word_font_east_asia
+
+
 def _fonts_el(latin: str, east_asia: str) -> Any:
     return _el("w:rFonts", {"w:ascii": latin, "w:hAnsi": latin, "w:eastAsia": east_asia,
                             "w:cs": latin})
@@ -135,11 +149,11 @@ def _lang_el(lang: str) -> Any:
 
 def _rpr(house: HouseStyle, lang: str, *, size: float | None = None, bold: bool | None = None,
          italic: bool | None = None, colour: str | None = None, underline: bool = False,
-         fonts: bool = True, with_lang: bool = True) -> Any:
+         fonts: bool = False, with_lang: bool = True) -> Any:
     """A style's run properties, children in the order the schema requires."""
     kids: list[Any] = []
     if fonts:
-        kids.append(_fonts_el(house.word_font_latin, house.word_font_east_asia))
+        kids.append(_fonts_el(*word_fonts(house, lang)))
     if bold is not None:
         val = "1" if bold else "0"
         kids += [_el("w:b", {"w:val": val}), _el("w:bCs", {"w:val": val})]
@@ -272,7 +286,7 @@ def _strip_default_template(doc: DocxDocument) -> None:
 
     for rels in (doc.part.package.rels, doc.part.rels):
         for rid, rel in list(rels.items()):
-            if rel.reltype in (RT.THUMBNAIL, _STYLES_WITH_EFFECTS):
+            if rel.reltype in (RT.THUMBNAIL, _STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
                 del rels[rid]
     # The 140-odd table styles of the default template make every load and save slower;
     # Word still offers its built-in table styles from its own list (latentStyles).
@@ -331,31 +345,47 @@ def _fix_east_asian_defaults(doc: DocxDocument, style: HouseStyle, lang: str) ->
     for child in list(defaults):
         defaults.remove(child)
     body_line = 300 if lang == "zh" else 276      # CJK text needs a little more leading
-    defaults.append(_el("w:rPrDefault", children=[_rpr(style, lang, size=style.body_size)]))
+    defaults.append(_el("w:rPrDefault", children=[_rpr(style, lang, size=style.body_size, fonts=True)]))
     defaults.append(_el("w:pPrDefault", children=[_ppr(after=120, line=body_line)]))
 
     # The theme itself: its empty <a:ea> plus themeFontLang ja-JP resolves to MS Mincho.
     theme = doc.part.part_related_by(RT.THEME)
     root = etree.fromstring(theme.blob)
     a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    latin, east_asia = word_fonts(style, lang)
     for scheme in root.iter(f"{a}majorFont", f"{a}minorFont"):
         for child in scheme:
             if child.tag == f"{a}latin":
-                child.set("typeface", style.word_font_latin)
+                child.set("typeface", latin)
             elif child.tag == f"{a}ea":
-                child.set("typeface", style.word_font_east_asia)
+                child.set("typeface", east_asia)
             elif child.tag == f"{a}font" and child.get("script") in ("Hans", "Jpan"):
-                child.set("typeface", style.word_font_east_asia)
+                child.set("typeface", east_asia)
     theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _settings(doc: DocxDocument, lang: str) -> None:
-    """Ask Word to fill fields (the TOC) on open, and declare Chinese as the East Asian language."""
+    """Declare Chinese as the East Asian language, and drop settings that would be untrue of a brief."""
     from docx.oxml.ns import qn
 
     settings = doc.settings.element
-    for el in settings.findall(qn("w:updateFields")):
-        settings.remove(el)
+    # "Spelling and grammar checked" would stop Word from checking a brief nobody has
+    # proofed; a preview picture is never written; fields are asked for per brief.
+    for tag in ("w:proofState", "w:savePreviewPicture", "w:updateFields"):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        if lang == "zh":
+            theme_lang.set(qn("w:val"), "zh-CN")
+
+
+def _ask_to_update_fields(doc: DocxDocument) -> None:
+    """Have Word fill the fields on open (it asks first): only a brief with a table of contents needs it."""
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
     update = _el("w:updateFields", {"w:val": "true"})
     # Schema order: updateFields sits after the few elements that precede it in CT_Settings.
     anchor = None
@@ -368,11 +398,6 @@ def _settings(doc: DocxDocument, lang: str) -> None:
         anchor.addprevious(update)
     else:
         settings.append(update)
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:eastAsia"), "zh-CN")
-        if lang == "zh":
-            theme_lang.set(qn("w:val"), "zh-CN")
 
 
 # --------------------------------------------------------------------------- numbering
@@ -513,25 +538,33 @@ def _define_styles(doc: DocxDocument, house: HouseStyle, lang: str, own: bool, n
     small = house.small_size
     zh = lang == "zh"
 
+    # Fonts are named once, on Normal (and the document defaults): every other style is
+    # based on Normal or on Heading 1, which is based on Normal, and names none, so
+    # changing Normal's or Heading 1's font in Word or in a reference docx changes every
+    # style that follows it.  Styles that read as headings (title, box title, contents
+    # heading) follow Heading 1 but stay out of the outline (level 9 is body text).
     # Chinese is set justified, as in the PDF (and as Chinese documents are); English ragged right.
-    define("Normal", "paragraph", parts=[_ppr(jc="both"), rpr()] if zh else [rpr()])
-    define("Title", "paragraph", "Normal", "Subtitle",
-           [_ppr(keep_next=True, after=120, line=240),
+    define("Normal", "paragraph",
+           parts=[_ppr(jc="both"), rpr(fonts=True)] if zh else [rpr(fonts=True)])
+    for level, size, before, after in ((1, h1, 360, 120), (2, h2, 240, 80), (3, h3, 200, 60)):
+        define(f"Heading {level}", "paragraph", "Normal" if level == 1 else "Heading 1", "Normal",
+               [_ppr(keep_next=True, keep_lines=True, before=before, after=after,
+                     outline=level - 1),
+                rpr(size=size, bold=True, colour=accent)])
+    define("Title", "paragraph", "Heading 1", "Subtitle",
+           [_ppr(keep_next=True, before=0, after=120, line=240, outline=9),
             rpr(size=house.title_size, bold=True, colour=accent)])
-    define("Subtitle", "paragraph", "Normal", "Edition",
-           [_ppr(keep_next=True, after=60), rpr(size=h2, colour=accent)])
+    define("Subtitle", "paragraph", "Title", "Edition",
+           [_ppr(keep_next=True, before=0, after=60, outline=9),
+            rpr(size=h2, bold=False, colour=accent)])
     define("Edition", "paragraph", "Normal", "Normal",
            [_ppr(after=360, borders=[_border("bottom", accent, 6, 6)]), rpr(size=small)],
            custom=True)
     define("Lead", "paragraph", "Normal", "Normal",
            # Space before: the lead follows the key-messages box and must not touch it.
-           [_ppr(before=240, after=200), rpr(size=round(h3 * 1.1, 1), italic=not zh)],
+           # Upright: a whole italic paragraph is hard to read, and Chinese has no italic.
+           [_ppr(before=240, after=200), rpr(size=round(h3 * 1.1, 1))],
            custom=True)
-    for level, size, before, after in ((1, h1, 360, 120), (2, h2, 240, 80), (3, h3, 200, 60)):
-        define(f"Heading {level}", "paragraph", "Normal", "Normal",
-               [_ppr(keep_next=True, keep_lines=True, before=before, after=after,
-                     outline=level - 1),
-                rpr(size=size, bold=True, colour=accent)])
 
     # Lists keep the template's numbering definitions when it has them.
     found = find("List Number")
@@ -573,20 +606,20 @@ def _define_styles(doc: DocxDocument, house: HouseStyle, lang: str, own: bool, n
         return _ppr(borders=[_border("left", accent, 24, 8)], fill=light, left=480, hanging=300,
                     **kw)
 
-    define("Key Messages Title", "paragraph", "Normal", "Key Messages",
-           [box(keep_next=True, before=120, after=80),
+    define("Key Messages Title", "paragraph", "Heading 1", "Key Messages",
+           [box(keep_next=True, before=120, after=80, outline=9),
             rpr(size=h2, bold=True, colour=accent)], custom=True)
     el, ours = define("Key Messages", "paragraph", "Normal", "Normal", custom=True)
     if ours:
         abstract = _add_abstract_num(numbering, "bullet", "\u25A0", 480, 300, colour=accent,
-                                     font=house.word_font_latin)
+                                     font=word_fonts(house, lang)[0])
         el.append(box(num_id=int(numbering.add_num(abstract).numId), after=80))
         el.append(rpr())
 
     define("Bibliography", "paragraph", "Normal", "Normal",
            [_ppr(after=80, left=480, hanging=480), rpr()])
     define("TOC Heading", "paragraph", "Heading 1", "Normal",
-           [_ppr(outline=9), rpr(size=h1, bold=True, colour=accent)])
+           [_ppr(keep_next=True, outline=9), rpr(size=h1, bold=True, colour=accent)])
     for level in (1, 2, 3):
         define(f"TOC {level}", "paragraph", "Normal", "Normal",
                [_ppr(tabs=[("right", text_width, "dot")], after=60, left=(level - 1) * 360),
@@ -607,10 +640,49 @@ def _define_styles(doc: DocxDocument, house: HouseStyle, lang: str, own: bool, n
            parts=[_ppr(after=0, line=240), rpr(), _table_properties(house),
                   _table_header_properties(house, lang)])
 
+    if zh:
+        _upright(styles, ids)
     missing = [ui for ui in _STYLE_NAMES if ui not in ids]
     if missing:  # a programming error, not a user's: every looked-up style must exist
         raise AssertionError(f"styles not defined: {missing}")
     return ids, number_abstract, direct_bullets
+
+
+def _upright(styles: Any, ids: dict[str, str]) -> None:
+    """Set upright every style a Chinese brief uses that would be italic (a template's caption, say)."""
+    from docx.oxml.ns import qn
+
+    by_id = {el.get(qn("w:styleId")): el for el in styles.findall(qn("w:style"))}
+
+    def italic(style_id: str | None, seen: int = 0) -> bool:
+        el = by_id.get(style_id) if style_id else None
+        if el is None or seen > 20:          # a basedOn loop in a damaged template
+            return False
+        i = el.find(f"{qn('w:rPr')}/{qn('w:i')}")
+        if i is not None:
+            return i.get(qn("w:val"), "1") not in ("0", "false", "off")
+        parent = el.find(qn("w:basedOn"))
+        return italic(parent.get(qn("w:val")) if parent is not None else None, seen + 1)
+
+    for style_id in set(ids.values()):
+        if italic(style_id):
+            el = by_id[style_id]
+            rpr = el.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = _el("w:rPr")
+                el.append(rpr)
+            for tag in ("w:i", "w:iCs"):
+                for old in rpr.findall(qn(tag)):
+                    rpr.remove(old)
+            # Schema order: w:i follows rStyle, rFonts, b, bCs.
+            after = [c for c in rpr if c.tag in {qn(t) for t in ("w:rStyle", "w:rFonts", "w:b", "w:bCs")}]
+            upright = [_el("w:i", {"w:val": "0"}), _el("w:iCs", {"w:val": "0"})]
+            if after:
+                after[-1].addnext(upright[1])
+                after[-1].addnext(upright[0])
+            else:
+                rpr.insert(0, upright[1])
+                rpr.insert(0, upright[0])
 
 
 def _table_properties(house: HouseStyle) -> Any:
@@ -682,7 +754,7 @@ def _run_rpr(house: HouseStyle, lang: str, *, style_id: str | None = None, bold:
 
 def _text_run(text: str, rpr: Any) -> Any:
     r = _el("w:r", children=[copy.deepcopy(rpr)])
-    text = _clean(text)
+    text = keep_with_units(_clean(text))
     if "\t" in text or "\n" in text or "\r" in text:
         r.text = text                # CT_R.text turns \t and \n into Word tabs and breaks
     elif text:
@@ -770,9 +842,16 @@ class _BriefWriter:
                                             italic=italic)
         return self._rpr_cache[key]
 
-    def run(self, text: str, *, bold: bool = False, italic: bool = False,
-            style: str | None = None) -> Any:
-        return _text_run(text, self.rpr(self.ids[style] if style else None, bold, italic))
+    def run(self, text: str, *, bold: bool = False, style: str | None = None) -> Any:
+        return _text_run(text, self.rpr(self.ids[style] if style else None, bold, False))
+
+    def text_runs(self, item: Text) -> list[Any]:
+        """The runs of one piece of text; of italic text, only the pieces that are not Chinese lean."""
+        if not (item.italic and _CJK.search(item.text)):
+            return [_text_run(item.text, self.rpr(None, item.bold, item.italic))]
+        # Chinese has no italic: Word would slant the glyphs, a fake no Chinese typesetter uses.
+        return [_text_run(piece, self.rpr(None, item.bold, not _CJK.match(piece)))
+                for piece in _CJK_PIECES.findall(item.text)]
 
     def paragraph(self, style: str) -> Any:
         # What body.add_p() and p.style = ... make, built directly: python-docx searches
@@ -788,7 +867,8 @@ class _BriefWriter:
     def inlines(self, p: Any, inlines: Inlines) -> None:
         for item in inlines:
             if isinstance(item, Text):
-                p.append(self.run(item.text, bold=item.bold, italic=item.italic))
+                for r in self.text_runs(item):
+                    p.append(r)
             elif isinstance(item, Citation):
                 mark = self.run(item.label)
                 if item.number in self.ref_numbers:
@@ -994,25 +1074,47 @@ class _BriefWriter:
     # ---- the whole document
 
     def core_properties(self) -> None:
+        """File > Info as it is true of this brief: its title, its publisher (or nobody), its dates.
+
+        Everything the template's (or python-docx's) own properties said goes first."""
         meta = self.brief.meta
-        when = datetime(meta.date.year, meta.date.month, meta.date.day, tzinfo=timezone.utc)
+        when = _stamp(meta.date)
         cp = self.doc.core_properties
+        for child in list(cp._element):
+            cp._element.remove(child)
 
         def prop(text: str) -> str:
             return _clean(text)[:255]       # the limit python-docx enforces for properties
 
+        lede = next((plain(b.inlines) for b in self.brief.blocks
+                     if isinstance(b, Paragraph) and b.role == "lead"), "")
+        publisher = prop(meta.author)       # the organisation of the house style, or empty
         cp.title = prop(meta.title)
         cp.subject = prop(meta.subject)
-        cp.author = prop(meta.author or self.house.organisation_for(self.lang))
+        cp.author = publisher
+        cp.last_modified_by = publisher
         cp.keywords = prop(", ".join(meta.keywords))
         cp.language = _LANG_TAG.get(self.lang, "en-GB")
-        cp.comments = prop(meta.subtitle)
+        cp.comments = prop(lede or meta.subtitle)
         cp.identifier = prop(meta.brief_id)
-        cp.category = ""
         cp.created = when
         cp.modified = when
-        cp.last_modified_by = "briefgen"
         cp.revision = 1
+        self.app_properties(publisher)
+
+    def app_properties(self, publisher: str) -> None:
+        """Extended properties without the template's claims (its program, page and word counts)."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        for rel in self.doc.part.package.rels.values():
+            if rel.reltype == RT.EXTENDED_PROPERTIES:
+                company = f"<Company>{_xml_text(publisher)}</Company>" if publisher else ""
+                rel.target_part._blob = (
+                    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'extended-properties">' f"{company}<DocSecurity>0</DocSecurity>"
+                    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+                    "<HyperlinksChanged>false</HyperlinksChanged></Properties>").encode("utf-8")
 
     def renumber_drawings(self) -> None:
         """Give every picture a document-wide unique, sequential id (Word repairs duplicates)."""
@@ -1033,6 +1135,8 @@ class _BriefWriter:
         self.title_block()
         for block in self.brief.blocks:
             self.block(block)
+        if any(isinstance(b, TableOfContents) for b in self.brief.blocks):
+            _ask_to_update_fields(self.doc)
         self.core_properties()
         self.renumber_drawings()
         return _stable_zip(_package_members(self.doc), _zip_time(self.brief.meta.date))
@@ -1053,12 +1157,22 @@ def _number(p: Any, num_id: int) -> None:
 
 # --------------------------------------------------------------------------- reproducible zip
 
-def _zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
-    """Zip member timestamp: SOURCE_DATE_EPOCH when set, else the brief's date (never the clock)."""
+def _stamp(brief_date: date) -> datetime:
+    """When the file was made: SOURCE_DATE_EPOCH when set, else the brief's date (never the clock).
+
+    The one time a .docx holds: its created and modified properties and its zip dates."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        stamp = max(clock.now(), datetime(1980, 1, 1, tzinfo=timezone.utc))   # zip cannot go before 1980
-        return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    return (max(brief_date.year, 1980), brief_date.month, brief_date.day, 0, 0, 0)
+        return clock.now().replace(microsecond=0)
+    return datetime(brief_date.year, brief_date.month, brief_date.day, tzinfo=timezone.utc)
+
+
+def _zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
+    stamp = max(_stamp(brief_date), datetime(1980, 1, 1, tzinfo=timezone.utc))  # zip cannot go before 1980
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+
+def _xml_text(text: str) -> str:
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _package_members(doc: DocxDocument) -> dict[str, bytes]:
