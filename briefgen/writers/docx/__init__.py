@@ -26,10 +26,17 @@ from .body import BriefWriter
 from .template import _template
 from .xml import _LANG_TAG, word_fonts
 
-__all__ = ["render", "word_fonts"]
+__all__ = ["reference_docx", "render", "word_fonts"]
 
 
 def render(brief: Brief, style: HouseStyle) -> bytes:
     """Render ``brief`` as a Word document and return the .docx file's bytes."""
     lang = brief.meta.lang if brief.meta.lang in _LANG_TAG else "en"
     return BriefWriter(brief, style, _template(style, lang)).write()
+
+
+def reference_docx(style: HouseStyle, lang: str = "en") -> bytes:
+    """The starter reference document (every style a brief uses, each on a sample paragraph)."""
+    from .starter import starter
+
+    return starter(style, lang if lang in _LANG_TAG else "en")

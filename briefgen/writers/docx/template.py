@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import BriefgenError
 from ...style import HouseStyle
 from . import reference as _reference
-from .styles import _define_styles, _numbering_root
+from .styles import _STYLE_NAMES, _define_styles, _numbering_root
 from .xml import (_CM, _EMU_PER_TWIP, _el, _field, _ppr, _rpr, _run_rpr, _text_run, word_fonts)
 
 if TYPE_CHECKING:
@@ -103,15 +103,21 @@ def _strip_default_template(doc: DocxDocument) -> None:
         for rid, rel in list(rels.items()):
             if rel.reltype in (RT.THUMBNAIL, _STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
                 del rels[rid]
-    # The 140-odd table styles of the default template make every load and save slower;
-    # Word still offers its built-in table styles from its own list (latentStyles).
+    # The 140-odd table styles of the default template make every load and save slower,
+    # and its other styles (Heading 4-9 in italic, Quote, Macro Text in Courier, the
+    # "... Char" twins) carry looks of their own that would not follow Normal.  Only the
+    # defaults, Table Grid and briefgen's styles stay; Word still offers its built-in
+    # styles from its own list (latentStyles), defined afresh from Normal.
     from docx.oxml.ns import qn
 
+    ours = {internal.lower() for internal, _ in _STYLE_NAMES.values()} | {"table grid"}
     styles = doc.styles.element
     for el in styles.findall(qn("w:style")):
-        if el.get(qn("w:type")) == "table" and el.get(qn("w:styleId")) not in (
-                "TableNormal", "TableGrid"):
+        name = el.find(qn("w:name"))
+        if el.get(qn("w:default")) != "1" and (name is None or name.get(qn("w:val")).lower() not in ours):
             styles.remove(el)
+    for link in list(styles.iter(qn("w:link"))):  # ties to the "... Char" twins just removed
+        link.getparent().remove(link)
 
 
 def _clear_body(doc: DocxDocument) -> None:
