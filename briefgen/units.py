@@ -7,9 +7,10 @@ Chinese unit follows the number directly, as Chinese writes it, a word joiner
 (U+2060, invisible) goes between the number and each character of the unit,
 because Chinese text may otherwise break before any ideograph.
 
-Word, LibreOffice and browsers honour both characters; the PDF's own Chinese line
-breaker reads them as glue and draws no word joiner (so extracted text reads as
-written).  The rule is idempotent: text it has already bound is left as it is.
+Browsers honour both characters.  The PDF's own Chinese line breaker reads them as
+glue and draws no word joiner (so extracted text reads as written).  Word and
+LibreOffice ignore a word joiner between Chinese characters, so the Word writer
+sets U+200D instead, which both keep together (Word's "No-Width Non Break").  The rule is idempotent: text it has already bound is left as it is.
 """
 from __future__ import annotations
 

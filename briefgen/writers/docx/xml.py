@@ -12,11 +12,12 @@ from typing import Any, Iterable, Sequence
 from ... import characters
 from ...errors import BriefgenError
 from ...style import HouseStyle
-from ...units import keep_with_units
+from ...units import WORD_JOINER, keep_with_units
 
 _CM = 567                         # twentieths of a point (twips) per centimetre
 _EMU_PER_TWIP = 635
 _LANG_TAG = {"en": "en-GB", "zh": "zh-CN"}
+_NO_WIDTH_NON_BREAK = "\u200d"
 
 #: Han, kana, CJK punctuation and full-width forms: text that is never set in italic.
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
@@ -185,7 +186,9 @@ def _run_rpr(house: HouseStyle, lang: str, *, style_id: str | None = None, bold:
 
 def _text_run(text: str, rpr: Any) -> Any:
     r = _el("w:r", children=[copy.deepcopy(rpr)])
-    text = keep_with_units(_clean(text))
+    # Word and LibreOffice do not honour the word joiner between Chinese characters; both
+    # keep a zero-width joiner together (Word's own "No-Width Non Break" character).
+    text = keep_with_units(_clean(text)).replace(WORD_JOINER, _NO_WIDTH_NON_BREAK)
     if "\t" in text or "\n" in text or "\r" in text:
         r.text = text                # CT_R.text turns \t and \n into Word tabs and breaks
     elif text:
