@@ -152,6 +152,7 @@ def test_a_reference_docx_sets_the_fonts_of_the_whole_brief(house_docx: Path, la
         assert base.name == "Heading 1", name
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None or shutil.which("pdffonts") is None,
                     reason="LibreOffice or poppler not installed")
 def test_libreoffice_sets_the_brief_in_the_reference_fonts(house_docx: Path, tmp_path: Path) -> None:
@@ -223,9 +224,24 @@ def test_round_trip_starter_edited_then_passed_back(tmp_path: Path) -> None:
     assert_restyled(doc)
     footer = doc.sections[0].footer.paragraphs[0].text
     assert footer.startswith("Page ")                     # briefgen's own footer, filled in
-    if SOFFICE and shutil.which("pdffonts"):
-        fonts = pdf_fonts(out, tmp_path)
-        assert "DejaVuSerif" in fonts and "LiberationSans" in fonts
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None or shutil.which("pdffonts") is None,
+                    reason="LibreOffice or poppler not installed")
+def test_round_trip_fonts_reach_libreoffices_pdf(tmp_path: Path) -> None:
+    starter = tmp_path / "house.docx"
+    assert briefgen_cli("reference-docx", "--lang", "zh", "-o", str(starter)).returncode == 0
+    edited = docx.Document(str(starter))
+    set_font(edited.styles["Normal"], BODY_FONT)
+    set_font(edited.styles["Heading 1"], HEADING_FONT)
+    edited.save(str(starter))
+    out = tmp_path / "brief.docx"
+    made = briefgen_cli("make", "-r", "suqian", "--lang", "zh", "-f", "docx", "--reference-docx",
+                        str(starter), "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    fonts = pdf_fonts(out, tmp_path)
+    assert "DejaVuSerif" in fonts and "LiberationSans" in fonts
 
 
 # --------------------------------------------------------------------------- fields and properties
