@@ -147,7 +147,8 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
     """Compose one brief once and render it in each of ``formats``: {format: bytes}.
 
     ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses.
-    ``cache=False`` reads the content afresh instead of from the parsed-content cache."""
+    ``cache=False`` reads the content afresh instead of from the parsed-content cache, and
+    lays out the PDF to count pages even where the page-count cache knows them."""
     if isinstance(formats, str):
         formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]
@@ -163,7 +164,7 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
     from .readiness import library_for
 
     return build(spec, formats, library_for(spec, lib), templates=str(templates) if templates else None,
-                 style=style or DEFAULT_STYLE).files
+                 style=style or DEFAULT_STYLE, cache=cache).files
 
 
 def batch(plan: "str | Path | dict", output: str | Path = "out", *, jobs: int | None = None,

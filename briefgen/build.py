@@ -37,13 +37,16 @@ class Built:
 
 
 def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
-             style: HouseStyle = DEFAULT_STYLE, measured: bool = True, draw: bool = True) -> Fitted:
+             style: HouseStyle = DEFAULT_STYLE, measured: bool = True, draw: bool = True,
+             cache: bool = True) -> Fitted:
     """The fitted plan for ``spec`` and its brief in every language.
 
     With ``measured`` the real PDF layout is consulted near the page budget;
     without it the calibrated estimate alone decides (no PDF is laid out).
     ``draw`` keeps the measured PDFs (about twice the work of counting pages);
-    the pages, and so the plan, are the same either way."""
+    the pages, and so the plan, are the same either way.  With ``cache`` a brief's
+    page count is looked up in, and added to, the user's page-count cache
+    (measures.py), so a brief laid out by an earlier process is not laid out again."""
     if spec.as_of:
         library = library.as_of(spec.as_of)
     # The edition date is part of the key: SOURCE_DATE_EPOCH may change between two calls.
@@ -57,6 +60,10 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
         from .writers.pdf import layout
 
         measure = partial(layout, style=style, draw=draw)
+        if cache:
+            from .measures import remembered
+
+            measure = remembered(measure, style)
     fitted = fit(argue(spec, library), LANGS, partial(write, library=library, templates=templates, style=style),
                  measure, required=spec.lang)
     with _lock:
@@ -67,8 +74,9 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
 
 
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
-          style: HouseStyle = DEFAULT_STYLE) -> Built:
-    fitted = plan_for(spec, library, templates=templates, style=style, draw="pdf" in formats)
+          style: HouseStyle = DEFAULT_STYLE, cache: bool = True) -> Built:
+    fitted = plan_for(spec, library, templates=templates, style=style, draw="pdf" in formats,
+                      cache=cache)
     if spec.lang not in fitted.briefs:        # fitted without it: its templates failed once
         write(fitted.plan, spec.lang, library, templates=templates, style=style)
     brief = fitted.briefs[spec.lang]

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BriefgenError, UsageError
+from .errors import BriefgenError, BriefgenWarning, UsageError
 from .spec import AUDIENCES, LANGS, LENGTHS, MISSING_TRANSLATION
 
 FORMAT_CHOICES = ("pdf", "docx", "md", "html", "all")
@@ -53,7 +53,8 @@ def content_options(f):
                      help="Use this content folder instead of the built-in one.")(f)
     f = click.option("--no-cache", "no_cache", is_flag=True,
                      help="Parse and check the content afresh instead of using the parsed copy in the "
-                          "user cache folder (which is used only while the files are unchanged).")(f)
+                          "user cache folder (which is used only while the files are unchanged), and "
+                          "lay out pages to count them instead of using the remembered counts.")(f)
     return f
 
 
@@ -130,7 +131,7 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     # Decide every path before rendering, so a bad -o fails fast and writes nothing.
     stem_guess = resolved.file_stem(resolved.benchmark)
     plan_outputs(output, [(stem_guess, extension(f)) for f in fmts])
-    built = build(resolved, fmts, lib, templates=templates, style=style)
+    built = build(resolved, fmts, lib, templates=templates, style=style, cache=not no_cache)
     paths = plan_outputs(output, [(Path(built.file_name(f)).stem, extension(f)) for f in fmts])
     for fmt, path in zip(fmts, paths):
         write_atomic(path, built.files[fmt])
@@ -419,11 +420,23 @@ def _printable(message: str) -> str:
     return FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None, _default=None) -> None:
+    """briefgen's own warnings as one plain line on stderr; others as Python shows them."""
+    if issubclass(category, BriefgenWarning):
+        click.echo(f"briefgen: warning: {_printable(str(message))}", err=True)
+    elif _default is not None:
+        _default(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and an exit status."""
+    import functools
     import os
     import signal
     import threading
+    import warnings
+
+    warnings.showwarning = functools.partial(_show_warning, _default=warnings.showwarning)
 
     old_term = None
     if threading.current_thread() is threading.main_thread():

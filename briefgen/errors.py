@@ -14,6 +14,11 @@ class BriefgenError(Exception):
     exit_code = 1
 
 
+class BriefgenWarning(UserWarning):
+    """Something the user should know and may fix, that still gives a usable file
+    (a character no font has).  The CLI prints it as one "briefgen: warning:" line."""
+
+
 class UsageError(BriefgenError):
     """A bad option value, region id or spec field (exit status 2, like click)."""
 

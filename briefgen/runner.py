@@ -527,6 +527,7 @@ class Builder:
         self.library = load_library(content, overlays, cache=cache)
         self.templates = templates
         self.style = style
+        self.cache = cache
 
     def build(self, spec: BriefSpec, formats: Sequence[str]) -> dict[str, Any]:
         """{"ok": bool, "spec": resolved spec, "files": {fmt: (name, bytes)}, "reason": str}."""
@@ -535,7 +536,7 @@ class Builder:
 
         try:
             built = build(spec, formats, library_for(spec, self.library), templates=self.templates,
-                          style=self.style)
+                          style=self.style, cache=self.cache)
         except BriefgenError as e:
             return {"ok": False, "reason": str(e)}
         except Exception as e:  # a bug, not the user's doing: report it, keep the batch going

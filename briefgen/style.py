@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import characters
+from .fonts import BODY_FONTS
 from .errors import UsageError
 from .names import did_you_mean
 
@@ -49,10 +50,16 @@ class HouseStyle:
     accent: str = _DEFAULT_ACCENT       # headings, rules, the key-messages box
     accent_light: str | None = None     # fill of the key-messages box, table header (default: a tint of accent)
     paper: str = "A4"                   # "A4" | "Letter"
-    font_latin: str | None = None       # a .ttf for Latin text in PDF (default: Bitstream Vera)
-    font_cjk: str | None = None         # a .ttf/.ttc for Chinese text in PDF (default: WenQuanYi Micro Hei)
-    word_font_latin: str = "Calibri"    # the font *name* Word is told to use
-    word_font_east_asia: str = "Microsoft YaHei"
+    font_latin: str | None = None       # a .ttf for Latin text in PDF (default: the shipped Noto)
+    font_cjk: str | None = None         # a .ttf/.ttc for Chinese text in PDF (default: the shipped Noto SC)
+    #: Body text of English / Chinese briefs: "serif" (Noto Serif, Noto Serif SC, as books and
+    #: reports are set) or "sans" (Noto Sans, Noto Sans SC).  Headings are always sans.
+    body_font_en: str = "serif"
+    body_font_zh: str = "serif"
+    #: The font *names* Word is told to use.  Left at these defaults, Word names the PDF's
+    #: body faces for the brief's language (fonts.word_font_names).
+    word_font_latin: str = "Noto Serif"
+    word_font_east_asia: str = "Noto Serif SC"
     body_size: float = 10.5             # points
     reference_docx: Path | None = None  # an organisation's Word template (styles, page setup, header/footer)
 
@@ -113,6 +120,8 @@ def _problem(key: str, value: object) -> str | None:
         return 'not a colour; write it as "#1F4E79"'
     if key == "paper" and value not in ("A4", "Letter"):
         return 'choose "A4" or "Letter"'
+    if key in ("body_font_en", "body_font_zh") and value not in BODY_FONTS:
+        return 'choose "serif" or "sans"'
     if key in ("word_font_latin", "word_font_east_asia") and not (
             value.strip() and len(value) <= _MAX_FONT_NAME and '"' not in value):
         return f"give a font name (at most {_MAX_FONT_NAME} characters, no quotation marks)"

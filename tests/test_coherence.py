@@ -44,8 +44,8 @@ def shape(brief) -> list[tuple]:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 _MARK = re.compile(r"\[\d+(, [^\]]*)?\]")
 #: The labels of formula lines (who acts, the evidence on a question), which recur by design.
-_FORMULAS = ("Who acts", "Evidence:", "Figures the sources give", "The source builds this",
-             "实施主体", "现有证据", "资料给出的数据", "此条资料以")
+_FORMULAS = ("Proposed lead", "What could travel", "Evidence:", "Figures the sources give", "The source builds this",
+             "建议实施主体", "可借鉴之处", "现有证据", "资料给出的数据", "此条资料以")
 
 
 def sentences(brief) -> list[str]:
@@ -141,11 +141,15 @@ def test_the_sweep_catches_advice_addressed_elsewhere(library, monkeypatch):
     assert any("is addressed to ningbo" in p for p in found)
 
 
-def test_zhengzhou_culture_is_a_strength_not_a_gap(library):
-    built = build(BriefSpec("zhengzhou"), ["md"], library)
-    assert "culture" not in built.plan.gaps
-    title = built.brief.meta.title
-    assert "held back by talent" in title, title     # culture stands among its strengths
+def test_zhengzhou_culture_is_neither_a_gap_nor_a_strength(library):
+    """The feature argues for culture-led trade as something still being nurtured (正在……孕育,
+    新机遇): it records no problem there, and no achievement either."""
+    for lang in ("en", "zh"):
+        built = build(BriefSpec("zhengzhou", lang=lang), ["md"], library)
+        assert "culture" not in built.plan.gaps and "culture" not in built.plan.strength_themes
+        title = built.brief.meta.title
+        assert "culture" not in title and "文化" not in title, title
+    assert "held back by talent" in build(BriefSpec("zhengzhou"), ["md"], library).brief.meta.title
 
 
 def test_advice_is_not_a_gap_nor_is_a_difficulty_being_solved(library):

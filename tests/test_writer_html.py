@@ -104,15 +104,24 @@ def test_print_css_uses_house_style() -> None:
     assert "--accent: #AA3300" in css
     assert "@page { size: letter;" in css
     assert "break-inside: avoid" in css
-    # Chinese pages name the CJK fonts first.
+    # Chinese pages name the CJK fonts first: the PDF's body family, then what systems have.
     stack = css.split("font-family:")[1].split(";")[0]
-    assert stack.index('"Noto Sans CJK SC"') < stack.index('"Microsoft YaHei"') \
-        < stack.index('"PingFang SC"') < stack.index('"Calibri"')
-    assert stack.strip().endswith("sans-serif")
+    assert stack.index('"Noto Serif SC"') < stack.index('"Songti SC"') < stack.index('"Noto Serif"')
+    assert stack.strip().endswith(" serif")
+    headings = css.split("figcaption, th { font-family:")[1].split(";")[0]
+    assert headings.index('"Noto Sans SC"') < headings.index('"Noto Sans"') and "Serif" not in headings
     en_css = next(page(sample_brief("en")).iter("style")).text
     assert "@page { size: A4;" in en_css
-    assert en_css.split("font-family:")[1].index('"Calibri"') < \
-        en_css.split("font-family:")[1].index('"Noto Sans CJK SC"')
+    en_stack = en_css.split("font-family:")[1]
+    assert en_stack.index('"Noto Serif"') < en_stack.index('"Noto Serif SC"')
+
+
+def test_body_font_choice_reaches_the_css() -> None:
+    style = HouseStyle(body_font_en="sans", body_font_zh="serif")
+    en = next(page(sample_brief("en"), style).iter("style")).text.split("font-family:")[1].split(";")[0]
+    zh = next(page(sample_brief("zh"), style).iter("style")).text.split("font-family:")[1].split(";")[0]
+    assert en.strip().startswith('"Noto Sans", ') and en.strip().endswith("sans-serif")
+    assert zh.strip().startswith('"Noto Serif SC", ')
 
 
 def test_hostile_style_values_cannot_escape_the_style_block() -> None:

@@ -47,9 +47,21 @@ def _scaled(amount: Decimal) -> str:
     return _plain(amount)
 
 
+def _ordinal(value: str) -> str:
+    d = Decimal(value)
+    if d != d.to_integral_value():
+        return value          # not a whole place: shown as printed
+    n = int(d)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def format_value(value: str, unit: Unit, qualifier: str, lang: str) -> str:
     """One figure, qualifier included, as a reader of ``lang`` expects it."""
     q = _QUALIFIER_WORDS[lang].get(qualifier, "")
+    if unit.base == "rank":
+        # A place in a ranking: "5th place" / 第5位, never "5 place (rank)".
+        return f"{q}第{value}{unit.unit}" if lang == "zh" else f"{q}{_ordinal(value)} {unit.en}"
     if lang == "zh":
         # Chinese sets a number against a Chinese unit with no space (40亿元, 25%);
         # a Latin unit a user adds (TEU) keeps one.

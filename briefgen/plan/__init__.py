@@ -155,11 +155,13 @@ class Argument:
 
     def _lesson(self) -> str | None:
         """The practice key message 3 draws on: the benchmark's case on the worst gap,
-        or, without a benchmark, the practice elsewhere that answers the worst gap."""
+        or, without a benchmark, the practice elsewhere that answers the worst gap.
+        "Shows what answers it" needs an outcome: a practice whose result no source
+        reports is described in the body, never made a key message."""
         if self.lessons:
-            return self.lessons[0].id
+            return next((c.id for c in self.lessons if rules.reports_result(c)), None)
         for theme in self.gaps:
-            if theme in self.practices:
+            if theme in self.practices and rules.reports_result(self.library.cases[self.practices[theme]]):
                 return self.practices[theme]
         return None
 

@@ -51,7 +51,7 @@ def _alike(a: Indicator, b: Indicator) -> bool:
     chart, or the same plain unit (times, days) over periods of the same nature."""
     if chartable_together(a, b):
         return True
-    return (a.unit.base is None and a.unit.unit == b.unit.unit
+    return (a.unit.base in (None, "rank") and a.unit.unit == b.unit.unit
             and _PERIOD_CLASS[a.period.kind] == _PERIOD_CLASS[b.period.kind] != "target")
 
 
@@ -147,6 +147,8 @@ def chartable_together(a: Indicator, b: Indicator) -> bool:
     """Same base unit, and periods of the same nature: never a target or a running
     total beside a one-year figure.  An undated figure may stand beside a dated one
     (the caption then says the periods differ)."""
+    if "rank" in (a.unit.base, b.unit.base):
+        return False   # a place in a ranking is no quantity: a taller bar would be a worse place
     if a.unit.unit == "%" or b.unit.unit == "%":
         if a.unit.unit != b.unit.unit:
             return False

@@ -212,8 +212,17 @@ def practice_fits(lib: Library, case: Case, region: str) -> bool:
         *ancestors(lib, case.region), *descendants(lib, case.region))
 
 
+def reports_result(case: Case) -> bool:
+    """Whether the source reports what came of a case (content says "Not reported" / 未见报道 otherwise)."""
+    en, zh = case.result_en.strip().lower(), case.result_zh.strip()
+    return not (en.startswith(("not reported", "no result")) or zh.startswith(("未见", "原文未报道"))
+                or "未见成效" in zh or "未见具体成效" in zh)
+
+
 def own_cases(lib: Library, region: str, themes: list[str]) -> list[Case]:
-    """The region's own recorded practices, those on its top themes first."""
+    """The region's own recorded practices: those whose results the sources report
+    first (a lesson needs an outcome), then those on its top themes."""
     rank = {t: i for i, t in enumerate(themes)}
     return sorted(lib.cases_of(region),
-                  key=lambda c: (min((rank.get(t, 99) for t in c.themes), default=99), -len(c.indicators), c.id))
+                  key=lambda c: (not reports_result(c), min((rank.get(t, 99) for t in c.themes), default=99),
+                                 -len(c.indicators), c.id))

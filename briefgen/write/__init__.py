@@ -7,6 +7,7 @@ Writing is a pure function of the plan and the library: no layout, no PDF.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ..document import (Block, Brief, BriefMeta, BulletList, Callout, Citation, Heading, Inlines,
@@ -40,7 +41,9 @@ def write(plan: Plan, lang: str, library: Library, *, templates: str | None = No
 class _Writer:
     def __init__(self, plan: Plan, lang: str, lib: Library, words: Phrases, style: HouseStyle):
         self.plan, self.lang, self.lib, self.w, self.style = plan, lang, lib, words, style
-        self.spec = plan.spec
+        # The plan is shared by both languages and carries the spec of whichever was asked
+        # for first; the brief's own metadata (its identifier) must say its own language.
+        self.spec = replace(plan.spec, lang=lang)
         self.cites = Citations(lib, lang)
         self.region = lib.regions[plan.spec.region]
         self.bench = lib.regions[plan.benchmark.region] if plan.benchmark.region else None
@@ -88,6 +91,19 @@ class _Writer:
         """A case's sentence written as advice to another place (checked in both languages)."""
         return rules.addressed_elsewhere(self.lib, (getattr(case, f"{field}_en"), getattr(case, f"{field}_zh")),
                                          case.region, self.spec.region)
+
+    def point_of(self, case: Case) -> str:
+        """The sourced field a case is quoted by: what came of it when the source
+        reports a result, else what was done.  "What travels" is the editors' reading,
+        never quoted as if the source said it."""
+        for field in ("result", "what"):
+            if (case.id, field) not in self.said and (field == "what" or rules.reports_result(case)):
+                return field
+        return "what"
+
+    def has_lesson_for_others(self) -> bool:
+        """A region's own practice is offered as a lesson only when a source reports what came of it."""
+        return any(rules.reports_result(self.lib.cases[c]) for c in self.plan.own_practices)
 
     # -------------------------------------------------------------- the brief
 
@@ -156,7 +172,7 @@ class _Writer:
         plan, spec = self.plan, self.spec
         title = self.w.title(plan.shape, self.name(spec.region), self.name(plan.benchmark.region),
                              self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]),
-                             bool(plan.lessons), bool(plan.own_practices))
+                             bool(plan.lessons), self.has_lesson_for_others())
         date = spec.edition
         # Numbered only in a series the organisation configures (SCB-SUQIAN-GOV-STD-EN-202612).
         code = self.style.series_code
@@ -191,7 +207,7 @@ class _Writer:
             items.append((Text(self.w.km_no_problems(rname, len(plan.recommendations))),))
         if plan.lesson:
             case = lib.cases[plan.lesson]
-            field = "transferable" if not self.elsewhere(case, "transferable") else "result"
+            field = self.point_of(case)
             place, title = self.name(case.region), case.field("title", self.lang)
             text = self.w.km_lesson(place, title, case.field(field, self.lang).rstrip("。."),
                                     place.split(" (")[0].split("（")[0] in title)
@@ -220,8 +236,9 @@ class _Writer:
         elif plan.shape == "situation":
             parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
         else:
-            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), bool(plan.own_practices))),))
-        if plan.recommendations or self.spec.audience == "research":
+            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), self.has_lesson_for_others())),))
+        # The research edition's closing questions exist only where the plan has them.
+        if plan.recommendations if self.spec.audience != "research" else plan.questions:
             parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
         joined: list = []
         for i, p in enumerate(parts):
@@ -318,9 +335,7 @@ class _Writer:
                 blocks.append(Paragraph((lead, *self.sentence(f.text(self.lang), f))))
             if gap.practice:
                 case = lib.cases[gap.practice]
-                field = "transferable" if not self.elsewhere(case, "transferable") else "result"
-                if (case.id, field) in self.said:
-                    field = "what"
+                field = self.point_of(case)
                 within = case.region in rules.descendants(lib, self.spec.region)
                 lead = Text(self.w.practice_lead(self.name(case.region), case.field("title", self.lang), within)
                             + self.sep(), bold=True)
@@ -365,10 +380,7 @@ class _Writer:
             fields = [f for f in ("what", "result", "transferable")
                       if (case.id, f) not in self.said and not (f == "transferable" and self.elsewhere(case, f))]
             if compact:
-                point = "transferable" if "transferable" in fields else "result"
-                if (case.id, point) in self.said:
-                    point = "what"
-                blocks.append(Paragraph(self.sentence(case.field(point, self.lang), case)))
+                blocks.append(Paragraph(self.sentence(case.field(self.point_of(case), self.lang), case)))
                 continue
             # "when" is free text from the source; show it only when it is a date.
             date = re.match(r"^\d{4}(-\d{2}){0,2}", case.when or "")
@@ -378,7 +390,11 @@ class _Writer:
                 if field not in fields:
                     continue
                 lead = Text(f"{label}{':' if self.lang == 'en' else '：'}{self.sep()}", bold=True)
-                blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
+                if field == "transferable":
+                    # The editors' reading of the case, not the source's words: no source mark.
+                    blocks.append(Paragraph((lead, Text(self.prose(case.field(field, self.lang))))))
+                else:
+                    blocks.append(Paragraph((lead, *self.sentence(case.field(field, self.lang), case))))
         return blocks
 
     # -------------------------------------------------------------- what to do

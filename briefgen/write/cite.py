@@ -52,6 +52,10 @@ def short_where(section: str, lang: str) -> str:
     where = re.sub(r"^article \d+,\s*", "", section.strip())
     where = where.replace("series introduction (editor's note)", "编者按" if lang == "zh" else "editor's note")
     where = where.replace("参考文献", "参考文献" if lang == "zh" else "reference list")
+    if lang == "en":
+        # A Chinese heading glossed in English ("枢纽天成 才路待通 (A natural hub)") is cited
+        # by its English short title in English briefs.
+        where = re.sub(r"[\u3400-\u9fff][\u3400-\u9fff\s]*\(([A-Za-z][^)]*)\)", r"‘\1’", where)
     where = re.sub(r"\s*\((?!\d+\))[^)]*\)", "", where)  # glosses go; "(3)" in "§5.2(3)" stays
     where = re.sub(r"\s*（[^）]*）", "", where)
 

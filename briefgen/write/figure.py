@@ -20,8 +20,10 @@ def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes:
     source: list = [Text(words.source_line() + ("" if zh else " "))]
     for n, mark in enumerate(dict.fromkeys(cites.cite(i.source, i.section) for i in inds)):
         if n:
-            source.append(Text(" "))   # "[1, §3.1] [2, para 1]", not run together
+            source.append(Text("；" if zh else "; "))   # "[1, §3.1]; [2, para 1]", not run together
         source.append(mark)
+    # The marks close a sentence of their own before the note on periods: "……[6, §3.3]。各项数据……".
+    source.append(Text("。" if zh else "."))
     if notes:
         source.append(Text(("" if zh else " ") + words.chart_periods_note(("；" if zh else "; ").join(notes))))
     return tuple(source)

@@ -184,7 +184,11 @@ def _environment(user_dir: str | None) -> SandboxedEnvironment:
     if user_dir:
         loaders.append(template_loader(user_dir))    # no links out of the folder (briefgen/folders.py)
     loaders.append(FileSystemLoader(str(data_dir("templates"))))
-    return _Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined,
+    # Compiled templates are kept between processes (compiled.py): compiling both
+    # languages' narrative was a tenth of a cold brief.
+    from .compiled import CompiledTemplates
+
+    return _Sandbox(loader=ChoiceLoader(loaders), undefined=_Undefined, bytecode_cache=CompiledTemplates(),
                     autoescape=False, trim_blocks=True, lstrip_blocks=True)
 
 

@@ -19,6 +19,7 @@ from .. import characters
 from ..units import keep_with_units
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
+from ..fonts import FAMILY_NAMES, word_font_names
 from ..style import DEFAULT_STYLE, HouseStyle
 from ._markup import TocEntry, clean, heading_anchors, ref_anchor, safe_url, slug, toc_entries
 
@@ -42,8 +43,13 @@ _HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})")   # fullmatch: "
 # Font names end up inside a CSS string; anything that could close it is refused.
 _FONT_NAME = re.compile(r"[\w .\-]+")
 
-_LATIN_FONTS = ("Segoe UI", "Helvetica Neue", "Arial")
-_CJK_FONTS = ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei")
+# After the shipped families (briefgen.fonts.FAMILY_NAMES), what readers' systems have.
+_FALLBACKS = {
+    ("latin", "serif"): ("Georgia", "Times New Roman"),
+    ("latin", "sans"): ("Segoe UI", "Helvetica Neue", "Arial"),
+    ("cjk", "serif"): ("Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun"),
+    ("cjk", "sans"): ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei"),
+}
 
 
 
@@ -187,14 +193,20 @@ def _colour(value: str, fallback: str) -> str:
     return value if _HEX_COLOUR.fullmatch(value or "") else fallback
 
 
-def _font_stack(lang: str, style: HouseStyle) -> str:
-    latin = [style.word_font_latin, *_LATIN_FONTS]
-    cjk = [*_CJK_FONTS[:1], style.word_font_east_asia, *_CJK_FONTS[1:]]
+def _font_stack(lang: str, style: HouseStyle, kind: str | None = None) -> str:
+    """A CSS font-family list naming the PDF's families first: body text by default, or
+    ``kind`` ("sans" for headings).  Word's names from the house style lead when set."""
+    latin_kind = kind or style.body_font_en
+    cjk_kind = kind or (style.body_font_zh if lang == "zh" else style.body_font_en)
+    word_latin, word_east = word_font_names(style, lang) if kind is None else ("", "")
+    latin = [word_latin, FAMILY_NAMES[("latin", latin_kind)], *_FALLBACKS[("latin", latin_kind)]]
+    cjk = [word_east, FAMILY_NAMES[("cjk", cjk_kind)], *_FALLBACKS[("cjk", cjk_kind)]]
     # Chinese pages name the CJK fonts first so Chinese punctuation and figures come from
     # one face; English pages name them last, as a fallback for Chinese source titles.
     names = cjk + latin if lang == "zh" else latin + cjk
     unique = list(dict.fromkeys(n for n in names if n and _FONT_NAME.fullmatch(n)))
-    return ", ".join(f'"{n}"' for n in unique) + ", sans-serif"
+    generic = "serif" if latin_kind == "serif" and cjk_kind == "serif" else "sans-serif"
+    return ", ".join(f'"{n}"' for n in unique) + f", {generic}"
 
 
 def _css(lang: str, style: HouseStyle) -> dict[str, Any]:
@@ -208,6 +220,7 @@ def _css(lang: str, style: HouseStyle) -> dict[str, Any]:
         "page": _PAGE.get(style.paper.upper(), "A4"),
         # Checked by _FONT_NAME, and <style> is raw text: it must not be HTML-escaped.
         "fonts": Markup(_font_stack(lang, style)),
+        "heading_fonts": Markup(_font_stack(lang, style, "sans")),
         "body_size": body,
         "screen_size": round(body * 1.25, 1),
         "title": round(style.title_size / body, 3),

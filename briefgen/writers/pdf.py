@@ -7,29 +7,36 @@ sources with live links, and a running footer with "Page N of M".
 
 Text is set in the fonts of :func:`briefgen.fonts.font_set`, split into runs by
 glyph coverage so that a Chinese name inside an English sentence gets the CJK
-font.  The Base-14 fonts (Helvetica...) are never used: they are not embedded.
+font: body text in the house style's serif or sans family per language, titles,
+headings and captions in the sans family, bold and italic in true faces (Chinese
+stays upright in an italic run).  The Base-14 fonts (Helvetica...) are never used:
+they are not embedded.
 
 Output is reproducible: reportlab runs in invariant mode and the file's dates
 come from ``brief.meta.date``, so the same Brief gives the same bytes.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import io
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ..document import (Block, Brief, BulletList, Callout, Citation, Figure, Heading, Inlines,
                         Link, NumberedList, Paragraph, References, Table, TableOfContents,
                         plain)
 from .. import characters, links
+from ..errors import BriefgenError, BriefgenWarning
+from ..fonts import (Family, FontFile, FontSet, coverage, fallbacks_for, family_coverage, font_set,
+                     remember_coverage, settable, split_runs)
 from ..units import NBSP, WORD_JOINER, keep_with_units
-from ..errors import BriefgenError
-from ..fonts import FontFile, FontSet, coverage, font_set, remember_coverage, split_runs
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import pdf_archive, pdf_tags
 
@@ -58,13 +65,37 @@ _PDF_LANG = pdf_tags.PDF_LANG
 
 @dataclass(frozen=True)
 class _Faces:
-    """The reportlab names under which one font set is registered."""
+    """One font set, its faces registered with reportlab as they are first asked for.
+
+    A Chinese brief with a serif body needs Noto Serif SC and Noto Sans SC Bold,
+    not every shipped face: registering one reads its 2-3 MB file, which every
+    cold start pays for."""
 
     fonts: FontSet
-    names: dict[tuple[FontFile, bool, bool], str] = field(hash=False, compare=False)
 
-    def name(self, font: FontFile, bold: bool = False, italic: bool = False) -> str:
-        return self.names.get((font, bold, italic)) or self.names[(font, False, False)]
+    def name(self, family: Family, bold: bool = False, italic: bool = False) -> str:
+        """The reportlab name of the face of ``family`` (CJK families have no italic)."""
+        return _register(family.face(bold, italic))
+
+    def cover(self, family: Family, bold: bool = False, italic: bool = False) -> frozenset[int]:
+        """What the face of ``family`` in this weight and slant sets, when it comes first.
+
+        Chinese fonts draw "§" full-width, which opens a gap inside every citation mark
+        ("[1, §3.1]"): it is left to the Latin family, which sets it as Chinese books do."""
+        return _cover(self, family.face(bold, italic),
+                      family in (self.fonts.cjk, self.fonts.cjk_heading)
+                      and family not in (self.fonts.latin, self.fonts.latin_heading))
+
+
+@functools.lru_cache(maxsize=256)
+def _cover(faces: _Faces, face: FontFile, cjk: bool) -> frozenset[int]:
+    # Cached: every run of text asks, and a set difference on 8,000 code points is not free.
+    _register(face)
+    return coverage(face) - _LATIN_WIDTH if cjk else coverage(face)
+
+
+#: Characters Chinese fonts set full-width that Chinese text wants at their Latin width.
+_LATIN_WIDTH = frozenset({0x00A7})
 
 
 def _reportlab_name(font: FontFile) -> str:
@@ -73,35 +104,67 @@ def _reportlab_name(font: FontFile) -> str:
     return f"bg-{font.key}-{digest}"
 
 
-@functools.lru_cache(maxsize=8)
-def _faces(latin: str | None, cjk: str | None) -> _Faces:
-    """Register the brief's TrueType faces with reportlab once per process."""
+@functools.lru_cache(maxsize=None)
+def _register(font: FontFile) -> str:
+    """Register one TrueType face with reportlab once per process; return its name."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont, TTFError
 
-    fonts = font_set(latin, cjk)
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    names: dict[tuple[FontFile, bool, bool], str] = {}
+    name = _reportlab_name(font)
+    if name not in pdfmetrics.getRegisteredFontNames():
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
+        except TTFError as exc:     # CFF outlines, a broken file: the user can pick another
+            raise BriefgenError(f"cannot embed font {font.path}: {exc}; PDF output needs "
+                                "TrueType outlines, so choose or convert another font") from exc
+    # Glyph 0 is .notdef: a code point mapped to it has no glyph of its own.  What reportlab
+    # cannot set right (fonts.settable: emoji, Hebrew) counts as missing, whatever the font.
+    remember_coverage(font, (cp for cp, gid in pdfmetrics.getFont(name).face.charToGlyph.items()
+                             if gid and settable(cp)))
+    return name
 
-    def reg(font: FontFile) -> str:
-        name = _reportlab_name(font)
-        if name not in registered:
-            try:
-                pdfmetrics.registerFont(TTFont(name, str(font.path), subfontIndex=font.index))
-            except TTFError as exc:     # CFF outlines, a broken file: the user can pick another
-                raise BriefgenError(f"cannot embed font {font.path}: {exc}; PDF output needs "
-                                    "TrueType outlines, so choose or convert another font") from exc
-            registered.add(name)
-        # Glyph 0 is .notdef: a code point mapped to it has no glyph of its own.
-        remember_coverage(font, (cp for cp, gid in pdfmetrics.getFont(name).face.charToGlyph.items() if gid))
-        return name
 
-    names[(fonts.latin, False, False)] = reg(fonts.latin)
-    names[(fonts.latin, True, False)] = reg(fonts.latin_bold)
-    names[(fonts.latin, False, True)] = reg(fonts.latin_italic)
-    names[(fonts.latin, True, True)] = reg(fonts.latin_bold_italic)
-    names[(fonts.cjk, False, False)] = reg(fonts.cjk)   # no bold face: regular it is
-    return _Faces(fonts, names)
+@functools.lru_cache(maxsize=16)
+def _faces(latin: str | None, cjk: str | None, body_en: str = "serif", body_zh: str = "serif") -> _Faces:
+    return _Faces(font_set(latin, cjk, body_en, body_zh))
+
+
+def _with_fallbacks(brief: Brief, style: HouseStyle, faces: _Faces,
+                    orders: tuple[tuple[Family, ...], ...]) -> tuple[tuple[Family, ...], ...]:
+    """The font orders, extended by system fonts for characters the brief's own fonts lack.
+
+    What no installed font has either is named in a warning, with the way to fix it:
+    the PDF would otherwise show it as a replacement mark without a word."""
+    chars = {ord(ch) for value in (brief, style) for text in _texts(value) for ch in text}
+    # Headings are bold: reading their regular face only to ask would cost a font parse.
+    have = frozenset().union(*(faces.cover(f, bold=heading) for heading, order in zip((False, True), orders)
+                               for f in order))
+    missing = {cp for cp in chars - have
+               if cp >= 0x20 and unicodedata.category(chr(cp)) not in ("Cc", "Cf", "Zl", "Zp")}
+    if not missing:
+        return orders
+    found, left = fallbacks_for(missing)
+    if left:
+        shown = "".join(sorted(map(chr, left)))
+        codes = ", ".join(f"U+{cp:04X}" for cp in sorted(left)[:10])
+        warnings.warn(BriefgenWarning(
+            f"no font has a glyph for {len(left)} character(s) of this brief: {shown[:20]} ({codes}); "
+            "the PDF shows them as a replacement mark. Set font_cjk (Chinese) or font_latin in "
+            "briefgen.toml to a TrueType font that has them"), stacklevel=2)
+    extra = tuple(Family.single(f) for f in found)
+    return tuple(order + extra for order in orders)
+
+
+def _texts(value) -> Iterator[str]:
+    """Every string inside a brief (or any dataclass tree), for the coverage check."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _texts(getattr(value, f.name))
 
 
 # --------------------------------------------------------------------------- text
@@ -113,7 +176,7 @@ _BREAKS = re.compile("[\t\n\r\u2028\u2029]")
 
 
 @functools.lru_cache(maxsize=4096)
-def _clean(text: str, order: tuple[FontFile, ...]) -> str:
+def _clean(text: str, order: tuple[Family, ...]) -> str:
     """Text reportlab can set and a reader can copy.
 
     Control characters go; line and paragraph separators become spaces; invisible
@@ -121,7 +184,7 @@ def _clean(text: str, order: tuple[FontFile, ...]) -> str:
     font has a glyph for (emoji, say) becomes U+FFFD, because reportlab would draw
     .notdef and extraction would yield NUL for it."""
     text = characters.strip(_BREAKS.sub(" ", text)).replace("\ufeff", "")
-    covers = [coverage(f) for f in order]
+    covers = [family_coverage(f) for f in order]     # read by _render's _with_fallbacks
     missing = {ch for ch in set(text) if not any(ord(ch) in c for c in covers)}
     if not missing:
         return text
@@ -159,7 +222,9 @@ class _Context:
     style: HouseStyle
     faces: _Faces
     lang: str
-    order: tuple[FontFile, ...]
+    #: Families of body text, in the order that decides who sets a character; then headings'.
+    order: tuple[Family, ...]
+    heading_order: tuple[Family, ...]
     styles: dict
     ref_numbers: frozenset[int]
     frame_width: float
@@ -171,28 +236,31 @@ class _Context:
     #: The structure tree being filled as pages are drawn (None: an untagged PDF).
     tagger: pdf_tags.Tagger | None = None
 
-    def runs(self, text: str, *, bold: bool = False, italic: bool = False) -> str:
-        """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs."""
+    def runs(self, text: str, *, bold: bool = False, italic: bool = False, heading: bool = False) -> str:
+        """Paragraph markup for plain text: escaped, and each run in a font that has its glyphs.
+
+        ``heading`` sets it in the heading families (sans); Chinese is never slanted."""
         if len(text) > MAX_TEXT_CHARS:
             # Line breaking costs more than linearly in a paragraph's length: bound it, and say
             # where such a text comes from (validated content is far shorter).
             raise BriefgenError(f"the brief holds a text of {len(text):,} characters (it begins "
                                 f"{text[:40]!r}); the PDF sets at most {MAX_TEXT_CHARS:,} in one piece. "
                                 "A text this long comes from a template: shorten what its macro returns")
+        order = self.heading_order if heading else self.order
         # Numbers stay with their units (briefgen/units.py): Latin lines break only at
         # spaces, and a no-break space is none; Chinese lines see the word joiners as glue
         # (_cjk_lines), which no font draws, so they pass _clean piece by piece.
         text = keep_with_units(text)
         if self.lang == "zh" and WORD_JOINER in text:
-            text = WORD_JOINER.join(_clean(piece, self.order) for piece in text.split(WORD_JOINER))
+            text = WORD_JOINER.join(_clean(piece, order) for piece in text.split(WORD_JOINER))
         else:
-            text = _clean(text.replace(WORD_JOINER, ""), self.order)
+            text = _clean(text.replace(WORD_JOINER, ""), order)
         if self.lang != "zh":   # Chinese lines keep marks whole by rule (_cjk_break) instead
             text = _LITERAL_MARK.sub("\\1\u00a0", text)
         out = []
-        for font, run in split_runs(text, self.order):
-            name = self.faces.name(font, bold, italic)
-            out.append(f'<font face="{name}">{_xml_escape(run)}</font>')
+        faces = self.faces
+        for family, run in split_runs(text, order, lambda f: faces.cover(f, bold, italic)):
+            out.append(f'<font face="{faces.name(family, bold, italic)}">{_xml_escape(run)}</font>')
         return "".join(out)
 
     def inlines(self, inlines: Inlines) -> str:
@@ -230,9 +298,8 @@ def _styles(style: HouseStyle, lang: str, faces: _Faces) -> dict:
     from reportlab.lib.styles import ParagraphStyle
 
     zh = lang == "zh"
-    first = faces.fonts.order(lang)[0]
-    regular = faces.name(first)
-    bold = faces.name(first, bold=True)
+    regular = faces.name(faces.fonts.order(lang)[0])
+    bold = faces.name(faces.fonts.order(lang, heading=True)[0], bold=True)
     body = style.body_size
     small = style.small_size
     h1, h2, h3 = style.heading_sizes
@@ -304,10 +371,11 @@ def _styles(style: HouseStyle, lang: str, faces: _Faces) -> dict:
     }
 
 
-def _bullet_font(faces: _Faces, lang: str) -> FontFile:
-    for font in faces.fonts.order(lang):
-        if 0x2022 in coverage(font):
-            return font
+def _bullet_font(faces: _Faces, lang: str) -> Family:
+    # Chinese fonts draw U+2022 as a small middle dot: the Latin sans bullet reads as one.
+    for family in (faces.fonts.latin_heading, *faces.fonts.order(lang)):
+        if 0x2022 in faces.cover(family):
+            return family
     return faces.fonts.order(lang)[0]
 
 
@@ -467,7 +535,7 @@ def _paragraph_class():
         outline_key = ""
         outline_text = ""
         outline_level = 0
-        #: Stroke width (points) that thickens a face with no bold of its own (the CJK font).
+        #: Stroke width (points) that thickens a face with no bold of its own (a configured CJK font).
         faux_bold = 0.0
         #: Wrap to the narrowest width that keeps the line count, so a title never ends
         #: on one orphaned character.
@@ -580,17 +648,18 @@ def _measuring(canv) -> bool:
 
 def _para(ctx: _Context, markup: str, style_name: str, *, bold: bool = False,
           balanced: bool = False):
-    """A paragraph in a named style; ``bold`` fakes weight where the face has no bold."""
+    """A paragraph in a named style; ``bold`` fakes weight where the CJK face has no bold
+    (a house style's single font_cjk file): the shipped Noto SC has a true Bold."""
     style = ctx.styles[style_name]
     para = _paragraph_class()(markup, style)
-    if bold and ctx.lang == "zh":
+    if bold and ctx.lang == "zh" and not ctx.faces.fonts.cjk_heading.has_bold:
         para.faux_bold = round(style.fontSize / 38, 3)
     para.balanced = balanced
     return para
 
 
 def _heading(ctx: _Context, text: str, level: int, key: str):
-    para = _para(ctx, ctx.runs(text, bold=True), f"h{min(max(level, 1), 3)}", bold=True)
+    para = _para(ctx, ctx.runs(text, bold=True, heading=True), f"h{min(max(level, 1), 3)}", bold=True)
     para.outline_key = key
     para.outline_text = _clean(text, ctx.order)
     para.outline_level = max(level, 1) - 1
@@ -609,8 +678,9 @@ def _title_markup(ctx: _Context, title: str) -> str:
             and _text_width(ctx, title, size, bold=True) > ctx.frame_width
             and all(_text_width(ctx, p, size, bold=True) <= ctx.frame_width * 0.98
                     for p in parts)):
-        return ctx.runs(parts[0].rstrip(), bold=True) + "<br/>" + ctx.runs(parts[1], bold=True)
-    return ctx.runs(title, bold=True)
+        return (ctx.runs(parts[0].rstrip(), bold=True, heading=True) + "<br/>"
+                + ctx.runs(parts[1], bold=True, heading=True))
+    return ctx.runs(title, bold=True, heading=True)
 
 
 def _title_block(ctx: _Context) -> list:
@@ -639,7 +709,7 @@ def _callout(ctx: _Context, block: Callout) -> list:
     body = ctx.style.body_size
     rows = []
     if block.title:
-        rows.append([_para(ctx, ctx.runs(block.title, bold=True), "callout_title", bold=True)])
+        rows.append([_para(ctx, ctx.runs(block.title, bold=True, heading=True), "callout_title", bold=True)])
     for item in block.items:
         para = _para(ctx, ctx.inlines(item), "callout_item")
         para.bulletText = "\u2022"
@@ -679,7 +749,7 @@ def _toc(ctx: _Context, block: TableOfContents) -> list:
         return []
     flow = []
     if block.title:
-        flow.append(_para(ctx, ctx.runs(block.title, bold=True), "toc_title", bold=True))
+        flow.append(_para(ctx, ctx.runs(block.title, bold=True, heading=True), "toc_title", bold=True))
     for i, (key, heading) in enumerate(items, 1):
         number = ctx.runs(f"{i}  ")
         flow.append(_para(ctx, f'<a href="#{key}" color="{ctx.style.accent}">{number}</a>'
@@ -723,7 +793,7 @@ def _table(ctx: _Context, block: Table) -> list:
         return []
     out = []
     if block.caption:
-        out.append(_para(ctx, ctx.runs(block.caption, bold=True), "caption", bold=True))
+        out.append(_para(ctx, ctx.runs(block.caption, bold=True, heading=True), "caption", bold=True))
 
     # Columns whose every cell starts with a figure are right-aligned, as tables of numbers are.
     numeric = []
@@ -738,7 +808,7 @@ def _table(ctx: _Context, block: Table) -> list:
     data = []
     if block.header:
         header = list(block.header) + [""] * (ncols - len(block.header))
-        data.append([_para_style(ctx, ctx.runs(h, bold=True), head_r if numeric[c] else head,
+        data.append([_para_style(ctx, ctx.runs(h, bold=True, heading=True), head_r if numeric[c] else head,
                                  bold=True) for c, h in enumerate(header)])
     for row in block.rows:
         cells = list(row) + [()] * (ncols - len(row))
@@ -789,19 +859,23 @@ def _row_height(cells: list, widths: list[float], padding: float) -> float:
 
 def _para_style(ctx: _Context, markup: str, style, *, bold: bool = False):
     para = _paragraph_class()(markup, style)
-    if bold and ctx.lang == "zh":
+    if bold and ctx.lang == "zh" and not ctx.faces.fonts.cjk_heading.has_bold:
         para.faux_bold = round(style.fontSize / 38, 3)
     return para
 
 
 @functools.lru_cache(maxsize=8)
-def _measurer(faces: _Faces, order: tuple[FontFile, ...]):
+def _measurer(faces: _Faces, order: tuple[Family, ...], italic: bool = False):
     """Width of a chart label as the PDF sets it: each run in the face that has its glyphs."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
+    def cover(family: Family) -> frozenset[int]:
+        return faces.cover(family, italic=italic)
+
     def measure(text: str, size: float) -> float:
         text = _clean(text, order)
-        return sum(stringWidth(run, faces.name(font), size) for font, run in split_runs(text, order))
+        return sum(stringWidth(run, faces.name(family, italic=italic), size)
+                   for family, run in split_runs(text, order, cover))
 
     return measure
 
@@ -816,6 +890,8 @@ def _chart_drawing(ctx: _Context, block: Figure):
 
     from .. import charts
 
+    # Charts are set in the body family: a sans face for them alone would cost a Chinese
+    # brief one more 2-3 MB font to parse at every cold start.
     measure = _measurer(ctx.faces, ctx.order)
     geo = charts.layout(block.chart, round(ctx.frame_width, 3), ctx.style.body_size * 0.85,
                         ctx.style.accent, measure)
@@ -836,8 +912,8 @@ def _chart_drawing(ctx: _Context, block: Figure):
         line(rule)
     for label in geo.labels:
         text = _clean(label.text, ctx.order)
-        runs = list(split_runs(text, ctx.order))
-        width = measure(text, label.size)
+        runs = list(split_runs(text, ctx.order, lambda f: ctx.faces.cover(f, italic=label.italic)))
+        width = _measurer(ctx.faces, ctx.order, label.italic)(text, label.size)
         x = label.x - {"start": 0.0, "middle": width / 2, "end": width}[label.anchor]
         colour = HexColor(label.colour)
         for font, run in runs:
@@ -845,7 +921,7 @@ def _chart_drawing(ctx: _Context, block: Figure):
             name = ctx.faces.name(font, italic=label.italic)
             drawing.add(String(x, top - label.y, run, fontName=name, fontSize=label.size,
                                fillColor=colour))
-            x += _measurer(ctx.faces, (font,))(run, label.size)
+            x += _measurer(ctx.faces, (font,), label.italic)(run, label.size)
     return drawing
 
 
@@ -886,7 +962,7 @@ def _figure(ctx: _Context, block: Figure) -> list:
     if block.chart.bars:            # a chart with no data is no chart: keep caption and source
         parts.append(_chart_drawing(ctx, block))
     if block.caption:
-        parts.append(_para(ctx, ctx.runs(block.caption, bold=True), "figure_caption", bold=True))
+        parts.append(_para(ctx, ctx.runs(block.caption, bold=True, heading=True), "figure_caption", bold=True))
     if block.source:
         parts.append(_para(ctx, ctx.inlines(block.source), "note"))
     if not parts:
@@ -950,8 +1026,8 @@ def _draw_text(canv, ctx: _Context, x: float, y: float, text: str, size: float,
     """Draw one line of plain text in font runs on the canvas; return its width."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    runs = [(ctx.faces.name(font), run)
-            for font, run in split_runs(_clean(text, ctx.order), ctx.order)]
+    runs = [(ctx.faces.name(family), run)
+            for family, run in split_runs(_clean(text, ctx.order), ctx.order, ctx.faces.cover)]
     width = sum(stringWidth(run, name, size) for name, run in runs)
     if align == "right":
         x -= width
@@ -965,8 +1041,10 @@ def _draw_text(canv, ctx: _Context, x: float, y: float, text: str, size: float,
 def _text_width(ctx: _Context, text: str, size: float, bold: bool = False) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return sum(stringWidth(run, ctx.faces.name(font, bold), size)
-               for font, run in split_runs(_clean(text, ctx.order), ctx.order))
+    order = ctx.heading_order if bold else ctx.order
+    return sum(stringWidth(run, ctx.faces.name(family, bold), size)
+               for family, run in split_runs(_clean(text, order), order,
+                                             lambda f: ctx.faces.cover(f, bold)))
 
 
 def _fit(ctx: _Context, text: str, size: float, width: float) -> str:
@@ -1145,15 +1223,17 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False,
     from reportlab.platypus import Frame, PageTemplate
 
     lang = "zh" if brief.meta.lang == "zh" else "en"
-    faces = _faces(style.font_latin, style.font_cjk)
+    faces = _faces(style.font_latin, style.font_cjk, style.body_font_en, style.body_font_zh)
     if style.logo:
         # Read it now: inside the page callback reportlab would bury the message in its own.
         _logo(str(style.logo))
+    order, heading_order = _with_fallbacks(
+        brief, style, faces, (faces.fonts.order(lang), faces.fonts.order(lang, heading=True)))
     pagesize = letter if style.paper.lower() == "letter" else A4
     width, height = pagesize
     frame_width = width - 2 * _MARGIN
     ctx = _Context(
-        brief=brief, style=style, faces=faces, lang=lang, order=faces.fonts.order(lang),
+        brief=brief, style=style, faces=faces, lang=lang, order=order, heading_order=heading_order,
         styles=_styles(style, lang, faces),
         ref_numbers=frozenset(r.number for b in brief.blocks if isinstance(b, References)
                               for r in b.items),
@@ -1199,7 +1279,8 @@ def _render(brief: Brief, style: HouseStyle, measure: bool = False,
     version = {"pdfVersion": (1, 7)} if tagger else {}
     doc.build(story, canvasmaker=functools.partial(_canvas_class(), brief_ctx=ctx, **version))
     last = doc.frame
-    ctx.filled = ctx.pages - 1 + (last._y2 - last._y) / last._height
+    # A last paragraph's trailing space may run past the frame's foot: a page is at most full.
+    ctx.filled = ctx.pages - 1 + min(1.0, (last._y2 - last._y) / last._height)
     return ctx, out
 
 

@@ -1,0 +1,116 @@
+"""Compiled narrative templates kept between processes (jinja2's bytecode cache).
+
+Compiling the two built-in narrative templates is about a tenth of a cold brief's
+time, and the result depends only on each template's source, jinja2's and Python's
+versions (jinja2 checks those itself when loading) and how briefgen's sandbox is
+configured (narrative.py, part of the folder's key here).  So the compiled code is
+kept in the user cache folder (``~/.cache/briefgen/templates/`` on Linux), one file
+per template.
+
+The code is loaded with ``marshal``, so a file is read only when the folder and the
+file belong to this user and nobody else may write them; anything else, or any
+failure, is a miss and the template is compiled as before.  A broken template never
+reaches the cache: it fails to compile first.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
+from .. import __version__
+
+#: Compiled templates kept; a user with many template folders keeps the newest.
+KEEP = 64
+_NARRATIVE = Path(__file__).with_name("narrative.py")
+
+
+def _private(st: os.stat_result, *, folder: bool) -> bool:
+    if not (stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)):
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+@functools.lru_cache(maxsize=1)
+def _config_digest() -> str:
+    import jinja2
+
+    h = hashlib.sha256(f"{__version__} {jinja2.__version__} {sys.version}".encode())
+    with contextlib.suppress(OSError):
+        h.update(_NARRATIVE.read_bytes())
+    return h.hexdigest()[:24]
+
+
+class CompiledTemplates(BytecodeCache):
+    """jinja2's bytecode cache in a private folder of the user's cache."""
+
+    def _folder(self, create: bool) -> Path | None:
+        try:
+            import platformdirs
+
+            folder = Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "templates"
+            if create:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return folder if _private(os.lstat(folder), folder=True) else None
+        except (ImportError, OSError):
+            return None
+
+    def _name(self, bucket: Bucket) -> str:
+        return f"{_config_digest()}-{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        folder = self._folder(create=False)
+        if folder is None:
+            return
+        try:
+            fd = os.open(folder / self._name(bucket), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if not _private(os.fstat(fh.fileno()), folder=False):
+                    return
+                data = fh.read()
+        except OSError:
+            return
+        try:
+            bucket.load_bytecode(io.BytesIO(data))   # checks jinja2's magic and the source checksum
+        except Exception:  # a damaged file is a miss: compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        folder = self._folder(create=True)
+        if folder is None:
+            return
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    bucket.write_bytecode(fh)
+                os.replace(tmp, folder / self._name(bucket))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            _prune(folder)
+        except Exception:  # a read-only home or a full disk: compiled again next time
+            return
+
+
+def _prune(folder: Path) -> None:
+    timed = []
+    for path in folder.glob("*.cache"):
+        with contextlib.suppress(OSError):
+            timed.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(timed, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
