@@ -71,6 +71,7 @@ def cli() -> None:
       briefgen list regions
       briefgen batch plan.toml -o out/
       briefgen import figures.xlsx --region example-city --name-zh 示例市 --dry-run
+      briefgen reference-docx -o house.docx
       briefgen serve --overlay my-city/
     """
 
@@ -136,6 +137,47 @@ def make(region, benchmark, audience, length, lang, formats, output, content, ov
     for fmt, path in zip(fmts, paths):
         write_atomic(path, built.files[fmt])
         click.echo(str(path))
+
+
+@cli.command("reference-docx")
+@click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write, or - for standard output.")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option("--lang", type=_Choice(LANGS, "language"), default="en", show_default=True,
+              help="Language of the sample text and of the styles (Chinese body text is justified).")
+@click.option("--config", type=click.Path(dir_okay=False), help="House-style file (default: ./briefgen.toml if present).")
+@click.option("--paper", type=_Choice(("A4", "Letter"), "paper size"), help="Paper size (default A4, or the config's).")
+def reference_docx(output, force, lang, config, paper) -> None:
+    """Write a starter Word template: every style a brief uses, each on a sample paragraph.
+
+    Change the styles in Word (Modify Style: font, size, colour, spacing), save, and
+    pass the file back with --reference-docx: the Word brief then takes its styles,
+    page setup, header and footer from it.  The fonts of Normal and Heading 1 are the
+    fonts of the whole brief.
+
+    \b
+    Examples:
+      briefgen reference-docx -o house.docx
+      briefgen reference-docx --lang zh -o house-zh.docx
+      briefgen make -r suqian -f docx --reference-docx house.docx
+    """
+    from .config import load_style
+    from .output import write_atomic
+    from .writers.docx import reference_docx as starter
+
+    if output != "-" and Path(output).exists() and not force:
+        raise UsageError(f"{output} exists; pass --force to replace it, or choose another file with -o")
+    if output == "-" and sys.stdout.isatty():
+        raise UsageError("a .docx file is not for the terminal; write it with -o FILE.docx (or redirect: > FILE.docx)")
+    # The starter shows briefgen's own styles: a reference_docx in the config is not read.
+    style = load_style(config, paper=paper)
+    data = starter(style, lang)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(Path(output), data)
+        click.echo(output)
 
 
 @cli.command()

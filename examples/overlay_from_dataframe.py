@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 import briefgen
+from briefgen.units import unbound
 
 COLUMNS = ["id", "region", "indicator_en", "indicator_zh", "value", "unit", "period", "qualifier",
            "theme", "source", "locator", "section", "note_en", "note_zh", "measure"]
@@ -69,7 +70,8 @@ print(lib.frame("indicators", region="shuyang")[["id", "value", "unit", "period"
 
 out = Path("out") / "overlay_from_dataframe" / "shuyang_situation_en.md"
 briefgen.make("沭阳", format="md", length="short", overlays=[overlay], output=out)
-text = out.read_text(encoding="utf-8")
+# Figures are tied to their units ("1.86\u00a0billion"); unbound() gives the text as typed.
+text = unbound(out.read_text(encoding="utf-8"))
 assert "Shuyang" in text and "1.86 billion" in text, "the brief should quote the bureau's figure"
 print(f"wrote {out}")
 tmp.cleanup()

@@ -22,6 +22,7 @@ from briefgen.runner import (MANIFEST, BatchReport, changed_since, content_hashe
 from helpers import PausedRun, manifest_matches_disk, run_cli
 from briefgen.errors import UsageError
 from briefgen.library import load_library
+from briefgen.units import unbound
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
 REGIONS_WITH_CONTENT = ["hangzhou", "ningbo", "suqian"]
@@ -333,7 +334,7 @@ def test_since_adds_whats_new(tmp_path, capsys):
                                                        "format": "md"}]},
                        out_dir, content=CONTENT, overlays=[overlay], since=old_manifest, jobs=1)
     assert report.exit_code == 0 and len(report.written) == 2
-    suqian = (out_dir / "next" / "suqian_from-hangzhou_government_short_en.md").read_text(encoding="utf-8")
+    suqian = unbound((out_dir / "next" / "suqian_from-hangzhou_government_short_en.md").read_text(encoding="utf-8"))
     ningbo = (out_dir / "next" / "ningbo_situation_government_short_en.md").read_text(encoding="utf-8")
     assert "What's new since the last edition" in suqian and "6.35 billion" in suqian.split("What's new")[1][:600]
     # the new Suqian figure is not news for a brief on Ningbo

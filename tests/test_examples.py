@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.units import unbound
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -50,7 +52,7 @@ def test_overlay_from_dataframe(tmp_path):
     assert "shuyang-cbec-trade-2025" in out
     brief = tmp_path / "out" / "overlay_from_dataframe" / "shuyang_situation_en.md"
     assert written(tmp_path) == {str(brief.relative_to(tmp_path))}
-    text = brief.read_text(encoding="utf-8")
+    text = unbound(brief.read_text(encoding="utf-8"))
     assert "Shuyang" in text and "1.86 billion" in text
     assert "Shuyang County Bureau of Commerce" in text  # the overlay's own source is cited
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from helpers import run_cli
+from briefgen.units import unbound
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-city.xlsx"
 NEW_CITY = ("-r", "example-city", "--name-zh", "示例市", "--name-en", "Example City", "--parent", "jiangsu")
@@ -34,7 +35,7 @@ def test_example_sheet_becomes_an_overlay_that_a_brief_quotes(tmp_path, capsys):
     code, stdout, err = run_cli(capsys, "make", "-r", "示例市", "--overlay", out, "--lang", "zh", "-f", "md",
                                 "-o", tmp_path / "brief.md")
     assert code == 0, err
-    brief = (tmp_path / "brief.md").read_text(encoding="utf-8")
+    brief = unbound((tmp_path / "brief.md").read_text(encoding="utf-8"))
     assert "12.5亿元" in brief and "示例市商务局《2024年跨境电商发展统计公报》（示例数据）" in brief
 
 

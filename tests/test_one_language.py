@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
+from briefgen.units import unbound
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_english_brief_leaves_out_what_has_no_english_and_says_so(zh_only, tmp_p
                            "-o", tmp_path / "en.md")
     assert code == 0, err
     assert "1 record(s) without en text left out of en briefs: example-city-firms" in err
-    brief = (tmp_path / "en.md").read_text(encoding="utf-8")
+    brief = unbound((tmp_path / "en.md").read_text(encoding="utf-8"))
     assert "1.25 billion" in brief and "260" not in brief
     code, _, err = run_cli(capsys, "make", "-r", "example-city", "--overlay", zh_only, "--lang", "zh",
                            "-f", "md", "-o", tmp_path / "zh.md")
@@ -61,11 +62,11 @@ def test_a_record_with_neither_language_is_one_problem(zh_only, capsys):
 def test_the_python_api_and_batch_leave_out_the_same_records(zh_only, tmp_path):
     import briefgen
 
-    md = briefgen.make_all("example-city", formats=("md",), overlays=[zh_only])["md"].decode("utf-8")
+    md = unbound(briefgen.make_all("example-city", formats=("md",), overlays=[zh_only])["md"].decode("utf-8"))
     assert "1.25 billion" in md and "260" not in md
     with pytest.raises(briefgen.UsageError, match="indicator 'example-city-firms' \\(indicator_en\\)"):
         briefgen.make_all("example-city", formats=("md",), overlays=[zh_only], missing_translation="fail")
     plan = {"edition": "e", "briefs": [{"region": "example-city", "formats": ["md"]}]}
     briefgen.batch(plan, tmp_path / "out", overlays=[zh_only], jobs=1)
     (batch_md,) = (tmp_path / "out").rglob("*.md")
-    assert "1.25 billion" in batch_md.read_text(encoding="utf-8") and "260" not in batch_md.read_text(encoding="utf-8")
+    assert "1.25 billion" in unbound(batch_md.read_text(encoding="utf-8")) and "260" not in batch_md.read_text(encoding="utf-8")

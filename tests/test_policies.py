@@ -23,6 +23,7 @@ from briefgen.document import Link, Paragraph, Reference, References, Text
 from briefgen.writers import render
 from helpers import run_cli, with_title_payload
 from sample_briefs import sample_brief
+from briefgen.units import unbound
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"
 UNSAFE_URLS = ["javascript:alert(1)", "java\tscript:alert(1)", "file:///etc/passwd", "\\\\evil.example\\share\\x",
@@ -182,7 +183,7 @@ def test_a_content_folder_with_its_own_units_keeps_the_built_in_money_units(tmp_
     code, _, err = run_cli(capsys, "make", "-r", "suqian", "--content", content, "-f", "md",
                            "-o", tmp_path / "x.md")
     assert code == 0, err
-    assert "USD 350 million" in (tmp_path / "x.md").read_text(encoding="utf-8")
+    assert "USD 350 million" in unbound((tmp_path / "x.md").read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- fonts

@@ -433,8 +433,13 @@ def test_word_chinese_declares_east_asian_font_and_language(standard):
     doc = docx.Document(str(path))
     for name in ("Normal", "Heading 1", "Title"):
         rpr = doc.styles[name].element.find(f"{W}rPr")
-        assert rpr.find(f"{W}rFonts").get(f"{W}eastAsia") == east_asia, name
         assert rpr.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN", name
+        # The font is named on Normal only; the others inherit it (one place to restyle).
+        style = doc.styles[name]
+        while style.element.find(f"{W}rPr/{W}rFonts") is None:
+            style = style.base_style
+        assert style.name == "Normal", name
+        assert style.element.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == east_asia, name
     assert "eastAsiaTheme" not in styles
     theme = docx_xml(path, part_members(path, "word/theme/")[0])
     assert f'<a:ea typeface="{east_asia}"' in theme

@@ -15,7 +15,7 @@ import docx
 import pytest
 from docx.shared import Cm
 
-from briefgen.writers._reference import MAX_PART_BYTES
+from briefgen.writers.docx.reference import MAX_PART_BYTES
 from helpers import run_cli
 
 CONTENT = Path(__file__).parent / "fixtures" / "batch_content"

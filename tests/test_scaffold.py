@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from helpers import run_cli
+from briefgen.units import unbound
 
 #: What a user would type over each placeholder, by the field it stands in.
 FILLED = {"name_zh": "徐州", "name_en": "Xuzhou", "profile_zh": "徐州是江苏省地级市。",
@@ -50,7 +51,7 @@ def test_skeleton_refused_until_filled_then_checked_and_briefed(tmp_path, capsys
     code, _, err = run_cli(capsys, "make", "-r", "徐州", "--overlay", folder, "-f", "md", "-o",
                            tmp_path / "xuzhou.md")
     assert code == 0, err
-    brief = (tmp_path / "xuzhou.md").read_text(encoding="utf-8")
+    brief = unbound((tmp_path / "xuzhou.md").read_text(encoding="utf-8"))
     assert "Support firms that sell abroad" in brief and "3.52 billion" in brief
 
 

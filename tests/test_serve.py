@@ -12,6 +12,7 @@ import pytest
 
 from briefgen.serve import make_server, watch
 from helpers import run_cli
+from briefgen.units import unbound
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "example-city.xlsx"
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -80,7 +81,7 @@ def test_page_brief_downloads_and_problems_over_http(server, overlay):
     status, _, body = get(f"{url}/?{query}")
     assert status == 200 and 'id="brief"' in body.decode() and 'id="download-pdf"' in body.decode()
     status, ctype, body = get(f"{url}/brief?{query}")
-    assert status == 200 and "text/html" in ctype and "7.1亿元" in body.decode()
+    assert status == 200 and "text/html" in ctype and "7.1亿元" in unbound(body.decode())
     assert get(f"{url}/download?format=pdf&{query}")[2].startswith(b"%PDF")
     assert get(f"{url}/download?format=docx&{query}")[2].startswith(b"PK")
     version = preview.version
@@ -90,7 +91,7 @@ def test_page_brief_downloads_and_problems_over_http(server, overlay):
     page = body.decode()
     assert 'id="problems"' in page and "&#x27;7.1x&#x27; is not a number" in page and 'id="brief"' not in page
     edit_cell(overlay, ",7.1x,", ",7.3,")
-    wait_for(lambda: "7.3亿元" in get(f"{url}/brief?{query}")[2].decode())
+    wait_for(lambda: "7.3亿元" in unbound(get(f"{url}/brief?{query}")[2].decode()))
 
 
 @pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Debian's chromium and chromium-driver are not "
@@ -122,7 +123,7 @@ def test_in_a_browser_pick_a_region_read_the_brief_and_see_it_update(server, ove
                 browser.switch_to.default_content()
                 frame = browser.find_element(By.ID, "brief")
                 browser.switch_to.frame(frame)
-                return browser.find_element(By.TAG_NAME, "body").text
+                return unbound(browser.find_element(By.TAG_NAME, "body").text)
             except Exception:  # the page is reloading between the two look-ups
                 return ""
             finally:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from briefgen.units import unbound
 
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "run, as\nwritten, by `tests/test_walkthrough.py`"
@@ -37,7 +38,7 @@ def test_readme_walkthrough_from_spreadsheet_to_brief(tmp_path):
     assert sorted(p.name for p in (tmp_path / "my-city").iterdir()) == [
         "indicators.csv", "regions.yaml", "sources.yaml"]
     brief = tmp_path / "out" / "example-city_situation_government_standard_zh.md"
-    text = brief.read_text(encoding="utf-8")
+    text = unbound(brief.read_text(encoding="utf-8"))
     assert "示例市" in text and "7.1亿元" in text                          # the city's own figure ...
     assert "示例市商务局《2024年跨境电商发展统计公报》（示例数据）" in text      # ... with its source
     assert brief.with_suffix(".pdf").read_bytes().startswith(b"%PDF")

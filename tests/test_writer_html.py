@@ -175,7 +175,7 @@ def test_table_has_caption_thead_and_widths() -> None:
     assert next(table.iter("caption")).text == "Table 1. Suqian and Hangzhou"
     assert [th.text for th in next(table.iter("thead")).iter("th")] == ["Indicator", "Suqian", "Hangzhou"]
     rows = [[td.text for td in tr.iter("td")] for tr in next(table.iter("tbody")).iter("tr")]
-    assert rows == [["CBEC trade", "100 亿元[1]", "not published"], ["Growth", "10.1%", "20%[2]"]]
+    assert rows == [["CBEC trade", "100\u00a0亿\u2060元[1]", "not published"], ["Growth", "10.1%", "20%[2]"]]
     assert [c.attrs["style"] for c in table.iter("col")] == ["width: 50.0%", "width: 25.0%", "width: 25.0%"]
 
 

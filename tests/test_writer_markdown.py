@@ -139,7 +139,7 @@ def test_pipe_table_with_caption_and_note() -> None:
     # Widths (2, 1, 1) show up as dashes, which pandoc reads as relative widths.
     dashes = [len(d) for d in lines[top + 1].strip("|").split("|")]
     assert dashes[0] == 2 * dashes[1] == 2 * dashes[2]
-    assert cells(lines[top + 2]) == ["CBEC trade", "100 亿元[\\[1\\]](#ref-1)", "not published"]
+    assert cells(lines[top + 2]) == ["CBEC trade", "100\u00a0亿\u2060元[\\[1\\]](#ref-1)", "not published"]
     assert lines[top + 5] == "Table: Table 1. Suqian and Hangzhou"
     assert lines[top + 7] == "Sources: [\\[1\\]](#ref-1)[\\[2\\]](#ref-2)"
 
@@ -238,8 +238,9 @@ def test_any_text_reads_back_literally(s: str) -> None:
 
 
 def test_escape_leaves_ordinary_text_readable() -> None:
+    # Only the figure and its unit are tied (a no-break space, a word joiner inside 亿元).
     assert escape("Suqian's R&D (2024): 3586.8 亿元, +10% - ok.") == \
-        "Suqian's R&D (2024): 3586.8 亿元, +10% - ok."
+        "Suqian's R&D (2024): 3586.8\u00a0亿\u2060元, +10% - ok."
     assert escape("a--b &amp; c") == "a-\\-b \\&amp; c"
 
 

@@ -12,6 +12,7 @@ from typing import Sequence
 from urllib.parse import quote
 
 from .. import characters, links
+from ..units import keep_with_units
 from ..document import Block, Heading, References
 
 # Line and paragraph separators become spaces: a brief's inline text is one line, and a
@@ -26,8 +27,10 @@ _MAX_SLUG = 80
 
 
 def clean(text: str) -> str:
-    """Return ``text`` as one line with the characters no output format can hold removed."""
-    return characters.strip(_BREAKS.sub(" ", text))
+    """Return ``text`` as one line with the characters no output format can hold removed.
+
+    Numbers are bound to their units (briefgen/units.py): a browser never breaks "40亿元"."""
+    return keep_with_units(characters.strip(_BREAKS.sub(" ", text)))
 
 
 def safe_url(url: str | None) -> str | None:

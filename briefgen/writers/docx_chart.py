@@ -115,9 +115,12 @@ def workbook(chart: Chart) -> bytes:
 # --------------------------------------------------------------------------- the chart part
 
 def _run_props(size: float, colour: str, house: HouseStyle, lang: str) -> str:
+    from .docx import word_fonts
+
+    latin, east_asia = word_fonts(house, lang)
     return (f'<a:defRPr sz="{round(size * 100)}" b="0"><a:solidFill><a:srgbClr val="{colour.lstrip("#")}"/>'
-            f'</a:solidFill><a:latin typeface="{_x(house.word_font_latin)}"/>'
-            f'<a:ea typeface="{_x(house.word_font_east_asia)}"/></a:defRPr>')
+            f'</a:solidFill><a:latin typeface="{_x(latin)}"/>'
+            f'<a:ea typeface="{_x(east_asia)}"/></a:defRPr>')
 
 
 def _text_props(size: float, colour: str, house: HouseStyle, lang: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import characters
+from ..units import keep_with_units
 from ..document import (Brief, BulletList, Callout, Citation, Figure, Heading, Link,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text, plain)
 from ..fonts import FAMILY_NAMES, word_font_names
@@ -82,6 +83,8 @@ def _template() -> "jinja2.Template":
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        # Every text the page prints passes here: numbers are tied to their units (units.py).
+        finalize=_tie_units,
     )
     kinds = {"heading": Heading, "paragraph": Paragraph, "bullet_list": BulletList,
              "numbered_list": NumberedList, "table": Table, "figure": Figure,
@@ -93,6 +96,11 @@ def _template() -> "jinja2.Template":
     env.filters["ref_anchor"] = ref_anchor
     env.filters["token"] = slug
     return env.get_template(_TEMPLATE)
+
+
+def _tie_units(value: Any) -> Any:
+    # Only plain text: markup the template already built (Markup) must not be escaped twice.
+    return keep_with_units(value) if type(value) is str else value
 
 
 def _is(cls: type) -> Callable[[Any], bool]:

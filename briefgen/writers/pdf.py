@@ -36,6 +36,7 @@ from .. import characters, links
 from ..errors import BriefgenError, BriefgenWarning
 from ..fonts import (Family, FontFile, FontSet, coverage, fallbacks_for, family_coverage, font_set,
                      remember_coverage, settable, split_runs)
+from ..units import NBSP, WORD_JOINER, keep_with_units
 from ..style import DEFAULT_STYLE, HouseStyle
 from . import pdf_archive, pdf_tags
 
@@ -250,7 +251,14 @@ class _Context:
                                 f"{text[:40]!r}); the PDF sets at most {MAX_TEXT_CHARS:,} in one piece. "
                                 "A text this long comes from a template: shorten what its macro returns")
         order = self.heading_order if heading else self.order
-        text = _clean(text, order)
+        # Numbers stay with their units (briefgen/units.py): Latin lines break only at
+        # spaces, and a no-break space is none; Chinese lines see the word joiners as glue
+        # (_cjk_lines), which no font draws, so they pass _clean piece by piece.
+        text = keep_with_units(text)
+        if self.lang == "zh" and WORD_JOINER in text:
+            text = WORD_JOINER.join(_clean(piece, order) for piece in text.split(WORD_JOINER))
+        else:
+            text = _clean(text.replace(WORD_JOINER, ""), order)
         if self.lang != "zh":   # Chinese lines keep marks whole by rule (_cjk_break) instead
             text = _LITERAL_MARK.sub("\\1\u00a0", text)
         out = []
@@ -449,6 +457,8 @@ def _cjk_break(chars: list, start: int, overflow: int) -> int:
             continue
         if prev == nxt and prev in _NO_SPLIT_PAIRS:
             continue
+        if nxt == NBSP or prev == NBSP or getattr(chars[b - 1], "joined", False):
+            continue                     # a number and its unit (briefgen/units.py)
         if gap and _in_citation_mark(chars, k):
             continue
         if gap or _is_cjk(prev) or _is_cjk(nxt):
@@ -489,7 +499,12 @@ def _cjk_lines(frags, max_widths, calc_bounds: bool, justify: bool = False):
     for frag in frags:
         text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
         if text:
-            chars.extend(cjkU(ch, frag, "utf8") for ch in text)
+            for ch in text:
+                if ch == WORD_JOINER:    # not drawn: it marks the character before as joined
+                    if chars:
+                        chars[-1].joined = True
+                    continue
+                chars.append(cjkU(ch, frag, "utf8"))
         else:                            # an anchor, an image or a <br/>: one empty slot
             chars.append(cjkU(text, frag, "utf8"))
 

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import BriefgenError
+from ...errors import BriefgenError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024      # the .docx itself
 MAX_PART_BYTES = 32 * 1024 * 1024      # any one part, inflated (styles.xml is usually under 100 KB)
@@ -99,7 +99,7 @@ def _refuse_external(path: Path, doc: Any) -> None:
                                     "a picture, insert it instead of linking) and save again")
             if rel.is_external:
                 # A hyperlink in the header or footer: held to the brief's own link rule.
-                from .. import links
+                from ... import links
 
                 reason = links.unsafe(rel.target_ref)
                 if reason:
