@@ -59,4 +59,4 @@ def keep_with_units(text: str) -> str:
 
 def unbound(text: str) -> str:
     """``text`` as typed: word joiners dropped, no-break spaces plain spaces (for search and metadata)."""
-    return text.replace(WORD_JOINER, "").replace(NBSP, " ")
+    return text.replace(WORD_JOINER, "").replace("\u200d", "").replace(NBSP, " ")

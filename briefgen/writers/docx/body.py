@@ -88,7 +88,7 @@ class BriefWriter:
                 for r in self.text_runs(item):
                     p.append(r)
             elif isinstance(item, Citation):
-                mark = self.run(item.label)
+                mark = self.run(_unbreakable(item.label))
                 if item.number in self.ref_numbers:
                     p.append(_el("w:hyperlink", {"w:anchor": _REF_MARK.format(item.number),
                                                  "w:history": "1"}, [mark]))
@@ -307,3 +307,9 @@ def _number(p: Any, num_id: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = 0
     num_pr.get_or_add_numId().val = num_id
+
+
+
+def _unbreakable(label: str) -> str:
+    """A citation mark with no-break spaces, so Word never breaks it at a space ("[1, / §3.3]")."""
+    return label.replace(" ", "\u00a0")
