@@ -222,6 +222,9 @@ class BriefWriter:
                 tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:w"), str(widths[c_index]))
                 tc.tcPr.tcW.set(qn("w:type"), "dxa")
                 if c_index < len(cells):
+                    # Cells are set ragged: justified Chinese (Normal's) spreads a short
+                    # cell's characters across the column ("《 电 子 商 务 》").
+                    tc.p_lst[0].get_or_add_pPr().append(_el("w:jc", {"w:val": "left"}))
                     self.inlines(tc.p_lst[0], cells[c_index])
         if block.note:
             self.inlines(self.paragraph("Source Note"), block.note)
