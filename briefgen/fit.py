@@ -191,10 +191,10 @@ def _lines(text: str, share: float = 1.0) -> int:
 #: prints these).  The raw counts alone overestimated English by up to two pages,
 #: which made briefs give up content they had room for.
 LINE_WEIGHTS = {
-    "en": {"title": 0.69, "heading": 1.27, "para": 0.82, "list": 0.89, "callout": 1.07,
-           "table": 0.75, "figure": 1.11, "refs": 0.88, "toc": 1.0},
-    "zh": {"title": 0.83, "heading": 0.69, "para": 1.03, "list": 1.08, "callout": 1.37,
-           "table": 0.83, "figure": 0.96, "refs": 0.76, "toc": 1.0},
+    "en": {"title": 0.96, "heading": 0.82, "para": 0.9, "list": 0.86, "callout": 0.87,
+           "table": 0.72, "figure": 0.53, "refs": 0.76, "toc": 1.0},
+    "zh": {"title": 0.63, "heading": 0.93, "para": 1.0, "list": 1.02, "callout": 1.26,
+           "table": 0.75, "figure": 0.36, "refs": 0.77, "toc": 1.0},
 }
 
 

@@ -82,20 +82,23 @@ class Plan:
 
     def ran_out(self) -> dict[str, int]:
         """What the sources hold too little of to fill the length: each kind of content
-        ("problems", "practices", "recommendations" or "questions") of which the plan holds
+        ("problems", "practices", and outside research briefs "recommendations") of which the plan holds
         fewer than its budget allows, so holds all there is, and how many.  (Figures are
         not counted: table 1 keeps one row per measure, so its rows are not all there is.)"""
         budget, research = self.budget, self.spec.audience == "research"
         problems = sum(len(g.findings) for g in self.gap_sections)
         own_cap = budget.cases if self.shape == "thin" else budget.own_cases
-        advice = self.questions if research else self.recommendations
         held = {
             "problems": (problems, len(self.gaps) < budget.gap_themes
                          and all(len(g.findings) < budget.findings_per_theme for g in self.gap_sections)),
             "practices": (len(self.lessons) + len(self.own_practices),
                           len(self.lessons) < budget.cases and len(self.own_practices) < own_cap),
-            "questions" if research else "recommendations": (len(advice), len(advice) < budget.recommendations),
         }
+        if not research:
+            # A research brief's open questions are briefgen's, drawn from the problems: the
+            # line says what the sources hold, so it counts only what they record.
+            held["recommendations"] = (len(self.recommendations),
+                                       len(self.recommendations) < budget.recommendations)
         return {kind: n for kind, (n, below) in held.items() if below}
 
     @property

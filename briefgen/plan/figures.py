@@ -174,7 +174,8 @@ def display(ind: Indicator, lang: str = "zh") -> tuple[float, str]:
         div, label = _DISPLAY[ind.unit.base][lang]
         return float(amount / div), label
     if lang == "en":
-        return float(amount), ind.unit.en or ind.unit.unit
+        # A bare count (个) has no English word of its own: the axis counts "number".
+        return float(amount), ind.unit.en or ("number" if ind.unit.base == "count" else ind.unit.unit)
     # The amount is in the base unit (m², people), so the label is too: 万平方米 -> 平方米.
     unit = ind.unit.unit
     if ind.unit.factor != 1 and unit[:1] in "万亿" and len(unit) > 1:
