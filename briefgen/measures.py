@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from . import __version__
 from .document import Brief
 from .fit import Measure, Measured
 from .style import HouseStyle
+from .paths import private as _private
 
 #: Entries kept per code version; past this the oldest half is removed.
 KEEP = 20000
@@ -113,13 +113,6 @@ def _key(brief: Brief, style: HouseStyle) -> str:
 
 # --------------------------------------------------------------------------- the folder
 
-def _private(st: os.stat_result, *, folder: bool) -> bool:
-    """Owned by this user, of the right type, and writable by nobody else."""
-    if not (stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)):
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return False
-    return not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 @functools.lru_cache(maxsize=1)

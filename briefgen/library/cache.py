@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..paths import private as _private
 
 HEADER = b"briefgen parsed library v1\n"
 SECRET_NAME = "secret.key"
@@ -100,13 +101,6 @@ def cache_key(parts: list[bytes]) -> str:
     return h.hexdigest()
 
 
-def _private(st: os.stat_result, *, folder: bool) -> bool:
-    """Owned by this user, of the right type, and writable by nobody else."""
-    if (stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)) is False:
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return False
-    return not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _secret(folder: Path, create: bool) -> bytes | None:

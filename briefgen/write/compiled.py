@@ -19,7 +19,6 @@ import functools
 import hashlib
 import io
 import os
-import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +28,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
 from .. import __version__
+from ..paths import private as _private
 
 #: Compiled templates kept; a user with many template folders keeps the newest.
 KEEP = 64
@@ -36,12 +36,6 @@ KEEP = 64
 _CONFIG_CODE = tuple(Path(__file__).with_name(n) for n in ("narrative.py", "sandbox.py"))
 
 
-def _private(st: os.stat_result, *, folder: bool) -> bool:
-    if not (stat.S_ISDIR(st.st_mode) if folder else stat.S_ISREG(st.st_mode)):
-        return False
-    if hasattr(os, "getuid") and st.st_uid != os.getuid():
-        return False
-    return not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 @functools.lru_cache(maxsize=1)
