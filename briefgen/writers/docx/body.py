@@ -88,7 +88,7 @@ class BriefWriter:
                 for r in self.text_runs(item):
                     p.append(r)
             elif isinstance(item, Citation):
-                mark = self.run(_unbreakable(item.label))
+                mark = self.run(_unbreakable(item.label, self.lang))
                 if item.number in self.ref_numbers:
                     p.append(_el("w:hyperlink", {"w:anchor": _REF_MARK.format(item.number),
                                                  "w:history": "1"}, [mark]))
@@ -313,6 +313,12 @@ def _number(p: Any, num_id: int) -> None:
 
 
 
-def _unbreakable(label: str) -> str:
-    """A citation mark with no-break spaces, so Word never breaks it at a space ("[1, / §3.3]")."""
-    return label.replace(" ", "\u00a0")
+
+def _unbreakable(label: str, lang: str) -> str:
+    """A citation mark Word and LibreOffice never break ("[1, / §3.3]", "[1, §3. / 3]").
+
+    No-break spaces serve in English.  In a Chinese document LibreOffice breaks a mark even
+    at a no-break space, but keeps characters joined by U+200D (Word's no-width non-break)
+    together, so there every character of the mark is joined so."""
+    label = label.replace(" ", "\u00a0")
+    return "\u200d".join(label) if lang.startswith("zh") else label
