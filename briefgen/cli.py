@@ -424,10 +424,17 @@ def _printable(message: str) -> str:
     return FORBIDDEN.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
+#: briefgen's own code: a deprecation warning from anywhere else is not the user's business.
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None, _default=None) -> None:
     """briefgen's own warnings as one plain line on stderr; others as Python shows them."""
     if issubclass(category, BriefgenWarning):
         click.echo(f"briefgen: warning: {_printable(str(message))}", err=True)
+    elif issubclass(category, (DeprecationWarning, PendingDeprecationWarning)) \
+            and not str(filename).startswith(_PACKAGE_DIR):
+        return   # a library's note to its own developers (reportlab 4.0's importer, say), not the user's
     elif _default is not None:
         _default(message, category, filename, lineno, file, line)
 
