@@ -190,17 +190,23 @@ def word_font_names(style, lang: str) -> tuple[str, str]:
 _LATIN_SAMPLE = frozenset(map(ord, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,%()"))
 
 
-@functools.lru_cache(maxsize=1)
-def _cjk_sample() -> frozenset[int]:
-    """GB2312 level 1: the 3,755 most common Chinese characters, which any Chinese font has."""
+def gb2312(first_row: int = 0xA1, last_row: int = 0xF7) -> frozenset[int]:
+    """The characters GB2312 encodes in rows ``first_row``..``last_row`` of its 94x94 grid,
+    read from Python's own codec (0xB0-0xD7 is level 1; the default is the whole set)."""
     chars = set()
-    for row in range(0xB0, 0xD8):
+    for row in range(first_row, last_row + 1):
         for col in range(0xA1, 0xFF):
             try:
                 chars.add(ord(bytes((row, col)).decode("gb2312")))
             except UnicodeDecodeError:
                 pass
     return frozenset(chars)
+
+
+@functools.lru_cache(maxsize=1)
+def _cjk_sample() -> frozenset[int]:
+    """GB2312 level 1: the 3,755 most common Chinese characters, which any Chinese font has."""
+    return gb2312(0xB0, 0xD7)
 
 
 def _require_glyphs(font: FontFile, shown: str, key: str, needed: frozenset[int], what: str) -> None:

@@ -33,6 +33,9 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTCollection, TTFont, newTable
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
+from briefgen.fonts import gb2312  # noqa: E402  (one reading of GB2312, shared with the font checks)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "briefgen" / "fonts"
 CJK_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -82,17 +85,6 @@ _RANGES_CJK = _RANGES_LATIN + [
 def _codepoints(ranges: list[tuple[int, int]]) -> set[int]:
     return {cp for lo, hi in ranges for cp in range(lo, hi + 1)}
 
-
-def gb2312() -> set[int]:
-    """Every character GB2312 encodes (its 94x94 rows), read from Python's own codec."""
-    chars = set()
-    for row in range(0xA1, 0xF8):
-        for col in range(0xA1, 0xFF):
-            try:
-                chars.add(ord(bytes((row, col)).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
-    return chars
 
 
 def used_in_repository() -> set[int]:
