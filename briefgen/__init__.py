@@ -147,8 +147,9 @@ def make_all(region: str, *, benchmark: str | None = None, audience: Audience = 
     """Compose one brief once and render it in each of ``formats``: {format: bytes}.
 
     ``missing_translation``: "omit" leaves out records with no text in ``lang``, "fail" refuses.
-    ``cache=False`` reads the content afresh instead of from the parsed-content cache, and
-    lays out the PDF to count pages even where the page-count cache knows them."""
+    ``cache=False`` reads the content afresh instead of from the parsed-content cache, fits
+    the plan afresh where an earlier process's decision is kept, and lays out the PDF to
+    count pages even where the page-count cache knows them."""
     if isinstance(formats, str):
         formats = (formats,)     # "pdf" is one format, not three letters
     unknown = [f for f in formats if f not in FORMATS]

@@ -13,7 +13,7 @@ import functools
 import math
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping, Protocol, Sequence
+from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
 from .document import (Brief, BulletList, Callout, Figure, Heading, NumberedList, Paragraph,
                        References, Table, TableOfContents, plain)
@@ -37,6 +37,46 @@ class Fitted:
     plan: Plan
     briefs: Mapping[str, Brief]               # lang -> the brief written from the plan
     measured: Mapping[str, Measured]          # lang -> its measured layout, where one was made
+    #: How many shrinks of the argument's budget the plan is: with ``plan.shorter``, all
+    #: :func:`refit` needs to find the same plan again without fitting.
+    step: int = 0
+
+
+class Written(Mapping[str, Brief]):
+    """A plan's briefs, each written the first time it is asked for (a refitted plan
+    is usually wanted in one language only)."""
+
+    def __init__(self, plan: Plan, langs: Sequence[str], write: Write) -> None:
+        self._plan, self._langs, self._write = plan, tuple(langs), write
+        self._briefs: dict[str, Brief] = {}
+
+    def __getitem__(self, lang: str) -> Brief:
+        if lang not in self._langs:
+            raise KeyError(lang)
+        if lang not in self._briefs:
+            self._briefs[lang] = self._write(self._plan, lang)
+        return self._briefs[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._langs)
+
+    def __len__(self) -> int:
+        return len(self._langs)
+
+
+def refit(argument: Argument, step: int, shorter: bool, langs: Sequence[str], write: Write) -> Fitted | None:
+    """The plan an earlier :func:`fit` of ``argument`` chose (``step`` shrinks, ``shorter``),
+    its briefs written on demand; None if ``argument`` cannot shrink that far (then it
+    is not the argument that was fitted)."""
+    budget = argument.budget
+    for _ in range(step):
+        if not budget.can_shrink():
+            return None
+        budget = budget.shrink()
+    plan = argument.cut(budget)
+    if shorter:
+        plan = replace(plan, shorter=True)
+    return Fitted(plan, Written(plan, langs, write), {}, step)
 
 
 def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure | None = None,
@@ -85,10 +125,10 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         plan, briefs, estimates = draft(n)
         near = [lang for lang in langs if estimates[lang] > pages - CERTAIN_PAGES]
         if measure is None or not near:
-            return _say_if_shorter(Fitted(plan, briefs, {}), n, estimates, write, measure)
+            return _say_if_shorter(Fitted(plan, briefs, {}, n), estimates, write, measure)
         measured = {lang: measure(briefs[lang]) for lang in near}
         if all(m.pages <= pages for m in measured.values()) or n == len(chain) - 1:
-            return _say_if_shorter(Fitted(plan, briefs, measured), n, estimates, write, measure)
+            return _say_if_shorter(Fitted(plan, briefs, measured, n), estimates, write, measure)
         # The estimate was short by (filled - pages) for the longest language: cut that
         # much more in one go rather than measuring after every step.
         overshoot = max(m.filled for m in measured.values()) - pages
@@ -96,14 +136,14 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         start = n + 1
 
 
-def _say_if_shorter(fitted: Fitted, n: int, estimates: Mapping[str, float], write: Write,
+def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write,
                     measure: Measure | None) -> Fitted:
     """``fitted``, its plan marked ``shorter`` and its briefs written again, if it holds
-    everything the sources support (nothing was cut: ``n`` is 0), something of which
+    everything the sources support (nothing was cut: its step is 0), something of which
     they hold too little (Plan.ran_out), and every language ends at least a page before
     the budget, the line that says why included."""
     pages = fitted.plan.budget.pages
-    if n or pages < 2 or not fitted.plan.ran_out():
+    if fitted.step or pages < 2 or not fitted.plan.ran_out():
         return fitted
     room = pages - 1                       # filled pages that leave the last page unused
     close = []
@@ -123,7 +163,7 @@ def _say_if_shorter(fitted: Fitted, n: int, estimates: Mapping[str, float], writ
     if measure is not None and any(measure(briefs[lang]).pages >= pages for lang in close):
         return fitted                      # the line itself would fill the last page
     # The measured layouts lack the line, so none is kept.
-    return Fitted(plan, briefs, {})
+    return Fitted(plan, briefs, {}, 0)
 
 
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:

@@ -23,25 +23,19 @@ file itself is never cached: a PDF brief is still laid out once, to be drawn.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import json
 import os
-import shutil
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from . import __version__
+
 from .document import Brief
 from .fit import Measure, Measured
 from .style import HouseStyle
-from .paths import private as _private
+from .usercache import Records
 
 #: Entries kept per code version; past this the oldest half is removed.
 KEEP = 20000
-_CODE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -53,19 +47,26 @@ class Pages:
     pdf: bytes | None = None
 
 
+def _valid(record: object) -> bool:
+    if not isinstance(record, dict):
+        return False
+    pages, filled = record.get("pages"), record.get("filled")
+    return type(pages) is int and type(filled) in (int, float) and 0 < pages <= 10000
+
+
+_LAYOUTS = Records("layout", KEEP, _valid)
+
+
 def remembered(measure: Measure, style: HouseStyle) -> Measure:
     """``measure`` that answers from the cache when it can and fills it when it cannot."""
 
     def cached(brief: Brief) -> Measured:
-        folder = _folder()
-        key = _key(brief, style) if folder is not None else ""
-        if folder is not None:
-            hit = _read(folder / f"{key}.json")
-            if hit is not None:
-                return hit
+        key = _key(brief, style)
+        hit = _LAYOUTS.get(key)
+        if hit is not None:
+            return Pages(hit["pages"], float(hit["filled"]))
         result = measure(brief)
-        if folder is not None:
-            _write(folder, key, result.pages, result.filled)
+        _LAYOUTS.put(key, {"pages": result.pages, "filled": result.filled})
         return result
 
     return cached
@@ -73,21 +74,9 @@ def remembered(measure: Measure, style: HouseStyle) -> Measure:
 
 # --------------------------------------------------------------------------- the key
 
-@functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """briefgen's sources, its version, Python's and reportlab's: any change is a new folder."""
-    import reportlab
-
-    h = hashlib.sha256(f"{__version__} {sys.version_info[:2]} {reportlab.Version}".encode())
-    for path in sorted(_CODE.rglob("*.py")):
-        h.update(str(path.relative_to(_CODE)).encode())
-        with contextlib.suppress(OSError):
-            h.update(path.read_bytes())
-    return h.hexdigest()[:24]
-
-
 @functools.lru_cache(maxsize=16)
-def _style_digest(style: HouseStyle) -> str:
+def style_digest(style: HouseStyle) -> str:
+    """The house style and the font and logo files it resolves to (path, size, modification time)."""
     from .fonts import font_set
 
     fonts = font_set(style.font_latin, style.font_cjk, style.body_font_en, style.body_font_zh)
@@ -106,90 +95,6 @@ def _style_digest(style: HouseStyle) -> str:
 
 
 def _key(brief: Brief, style: HouseStyle) -> str:
-    h = hashlib.sha256(_style_digest(style).encode())
+    h = hashlib.sha256(style_digest(style).encode())
     h.update(repr(brief).encode())
     return h.hexdigest()
-
-
-# --------------------------------------------------------------------------- the folder
-
-
-
-@functools.lru_cache(maxsize=1)
-def _folder_for(root: str, code: str) -> Path | None:
-    base = Path(root)
-    folder = base / code
-    fresh = not folder.exists()
-    with contextlib.suppress(OSError):
-        base.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.mkdir(exist_ok=True, mode=0o700)
-    try:
-        if not (_private(os.lstat(base), folder=True) and _private(os.lstat(folder), folder=True)):
-            return None
-    except OSError:
-        return None
-    if fresh:      # new code: the counts other code made are of no use now
-        for other in base.iterdir():
-            if other.name != code and other.is_dir() and not other.is_symlink():
-                shutil.rmtree(other, ignore_errors=True)
-    else:
-        _prune(folder)
-    return folder
-
-
-def _folder() -> Path | None:
-    try:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "layout"
-        return _folder_for(str(root), _code_digest())
-    except (ImportError, OSError):
-        return None
-
-
-def _read(path: Path) -> Pages | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not _private(os.fstat(fh.fileno()), folder=False):
-                return None
-            data = json.loads(fh.read(256))
-        pages, filled = data["pages"], data["filled"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-    if type(pages) is not int or type(filled) not in (int, float) or not 0 < pages <= 10000:
-        return None
-    return Pages(pages, float(filled))
-
-
-def _write(folder: Path, key: str, pages: int, filled: float) -> None:
-    """Write one entry by renaming a temporary file into place: concurrent workers never
-    see half a file.  Any failure (a read-only home, a full disk) is silent."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                json.dump({"pages": pages, "filled": filled}, fh)
-            os.replace(tmp, folder / f"{key}.json")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
-        return
-
-
-def _prune(folder: Path) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    if len(entries) <= KEEP:
-        return
-    timed = []
-    for entry in entries:
-        with contextlib.suppress(OSError):
-            timed.append((entry.stat().st_mtime_ns, entry.path))
-    for _, path in sorted(timed)[: len(timed) - KEEP // 2]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)

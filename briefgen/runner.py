@@ -29,8 +29,6 @@ import re
 import signal
 import sys
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -965,6 +963,10 @@ def _run_pool(todo: list[Job], run: _Run, stop: _Stop, workers: int, content, ov
 def _pool_round(queue: list[Job], run: _Run, stop: _Stop, workers: int,
                 initargs: tuple) -> tuple[list[Job], list[tuple[Job, str]], int]:
     """One pool's life: (jobs still to build, jobs lost with a dying worker and why, jobs built)."""
+    # Imported here: multiprocessing is a tenth of a second a one-job batch need not pay.
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     pending: dict[Future, Job] = {}
     lost: list[tuple[Job, str]] = []
     built = 0

@@ -35,7 +35,15 @@ def layouts(monkeypatch, tmp_path):
 
 
 def _new_process() -> None:
+    """A new process whose user cache has page counts but no fit decisions (those would
+    spare it the fitting, and so the layouts these tests count: see test_fit_cache.py)."""
+    import shutil
+
+    import briefgen.usercache
+
     briefgen.build._fitted.clear()
+    shutil.rmtree(briefgen.usercache.root() / "fits", ignore_errors=True)
+    briefgen.usercache._records_folder.cache_clear()
 
 
 def _entries(tmp_path: Path) -> list[Path]:

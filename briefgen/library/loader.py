@@ -17,7 +17,6 @@ from .. import characters, links
 from ..folders import inside
 from ..names import MAX_ID, did_you_mean, is_id
 from . import model as m
-from . import safe_yaml
 from .periods import parse as parse_period
 from .units import QUALIFIERS, Unit
 
@@ -220,6 +219,8 @@ def parse_yaml(text: str | None, shown: str, kind: str, problems: Problems) -> l
     """The records of one YAML file's text (None: the file could not be read)."""
     if text is None:
         return []
+    from . import safe_yaml     # here: a library read from the parsed cache never imports PyYAML
+
     try:
         data = safe_yaml.load(text)
     except safe_yaml.Refused as e:
