@@ -54,8 +54,9 @@ def content_options(f):
                      help="Use this content folder instead of the built-in one.")(f)
     f = click.option("--no-cache", "no_cache", is_flag=True,
                      help="Parse and check the content afresh instead of using the parsed copy in the "
-                          "user cache folder (which is used only while the files are unchanged), and "
-                          "lay out pages to count them instead of using the remembered counts.")(f)
+                          "user cache folder (which is used only while the files are unchanged), fit "
+                          "each brief to its pages afresh, and lay out pages to count them instead of "
+                          "using the remembered counts.")(f)
     return f
 
 
