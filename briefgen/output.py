@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import socket
 from pathlib import Path
 
 from .errors import BriefgenError, UsageError
@@ -19,7 +18,9 @@ TEMP_PREFIX = ".briefgen-tmp-"
 
 def _host() -> str:
     """This machine, as a hash of its name: an edition folder may be shared between machines."""
-    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+    # uname's node name is what socket.gethostname() returns, without importing socket.
+    name = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+    return hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def abandoned(tmp: Path) -> bool:
