@@ -173,8 +173,9 @@ BUILT_WITH_FONTTOOLS = "4.68.0"
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists(),
-                    reason="Debian's fonts-noto-cjk not installed")
+@pytest.mark.skipif(not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists()
+                    or not Path("/usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf").exists(),
+                    reason="Debian's fonts-noto-cjk and fonts-noto-core not installed")
 def test_the_build_script_rebuilds_the_shipped_bytes(tmp_path, monkeypatch):
     import hashlib
 
