@@ -216,7 +216,7 @@ def section_warm(args, tmp: Path) -> list[Row]:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from briefgen.build import build
     from briefgen.library import load_library
-    from briefgen.runner import _has_content
+    from briefgen.runner.plan import _has_content
     from briefgen.spec import BriefSpec
 
     lib = load_library()
@@ -253,7 +253,7 @@ def section_tagging(args, tmp: Path) -> list[Row]:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     from briefgen import compose
     from briefgen.library import load_library
-    from briefgen.runner import _has_content
+    from briefgen.runner.plan import _has_content
     from briefgen.spec import BriefSpec
     from briefgen.style import DEFAULT_STYLE
     from briefgen.writers import pdf

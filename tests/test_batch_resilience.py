@@ -15,6 +15,7 @@ import pytest
 
 import briefgen
 from briefgen import runner
+import briefgen.runner.run  # noqa: F401  (runner.run: where the run writes files)
 from briefgen.errors import BriefgenError
 from helpers import manifest_matches_disk, run_cli
 
@@ -61,7 +62,7 @@ def test_a_brief_that_kills_its_worker_every_time_fails_alone(tmp_path, monkeypa
 
 
 def test_a_full_disk_fails_one_file_and_the_batch_still_reports(tmp_path, monkeypatch, capsys):
-    real = runner.write_atomic
+    real = runner.run.write_atomic
 
     def full_disk(path, data):
         if path.name.startswith("suqian_"):
@@ -69,7 +70,7 @@ def test_a_full_disk_fails_one_file_and_the_batch_still_reports(tmp_path, monkey
                                 "and is writable")
         return real(path, data)
 
-    monkeypatch.setattr(runner, "write_atomic", full_disk)
+    monkeypatch.setattr(runner.run, "write_atomic", full_disk)
     plan = tmp_path / "plan.toml"
     plan.write_text('edition = "e"\n[[briefs]]\nregions = "all"\nlengths = ["short"]\nformats = ["md"]\n',
                     encoding="utf-8")

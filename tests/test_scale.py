@@ -251,7 +251,7 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_run(tmp_path):
 
 
 def test_a_large_plan_says_how_many_files_before_it_starts(tmp_path, monkeypatch, capsys):
-    from briefgen import runner
+    from briefgen.runner import run as runner
 
     monkeypatch.setattr(runner, "LARGE_EDITION", 10)
     plan = plan_file(tmp_path)
@@ -262,7 +262,7 @@ def test_a_large_plan_says_how_many_files_before_it_starts(tmp_path, monkeypatch
 
 
 def test_progress_shows_time_left():
-    from briefgen.runner import _Progress
+    from briefgen.runner.report import _Progress
 
     bar = _Progress(4, enabled=False)
     bar._start -= 10                        # ten seconds in, one of four done
