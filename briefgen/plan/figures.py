@@ -28,16 +28,42 @@ class ComparisonRow:
 
     def label(self, lang: str, lib: Library) -> str:
         """The row's name; a row shared by two regions is not named after one of them."""
-        if not (self.region and self.benchmark):
-            return (self.region or self.benchmark).label(lang)
-        for ind in (self.region, self.benchmark):
-            if lib.regions[ind.region].name(lang) not in ind.label(lang):
-                return ind.label(lang)
-        text, name = self.region.label(lang), lib.regions[self.region.region].name(lang)
-        if not text.startswith(name):
-            return text
-        rest = text[len(name):].removeprefix("'s").lstrip(" 的")
-        return rest[:1].upper() + rest[1:] if lang == "en" else rest
+        return shared_label([i for i in (self.region, self.benchmark) if i], lang, lib)
+
+
+def _names(lib: Library, rid: str, lang: str) -> list[str]:
+    """How a text may name a region: its name, the name without a bracketed gloss
+    ("Qianhai" for "Qianhai (Shenzhen)"), and its aliases."""
+    region = lib.regions[rid]
+    name = region.name(lang)
+    return [n for n in (name, name.split(" (")[0].split("（")[0], *region.aliases) if n]
+
+
+def _own_name_off(ind: Indicator, lang: str, lib: Library) -> str:
+    """The figure's label without a leading name of its own region ("Ningbo cross-border
+    e-commerce exports" -> "Cross-border e-commerce exports")."""
+    text = ind.label(lang)
+    for name in sorted(_names(lib, ind.region, lang), key=len, reverse=True):
+        if text.startswith(name) and len(text) > len(name):
+            rest = text[len(name):].removeprefix("'s").lstrip(" 的")
+            return rest[:1].upper() + rest[1:] if lang == "en" else rest
+    return text
+
+
+def shared_label(inds: "list[Indicator] | tuple[Indicator, ...]", lang: str, lib: Library) -> str:
+    """One name for figures of several regions on one measure, for a table row, a derived
+    figure or a chart's title: the shortest of their labels that names none of the
+    regions (each source words the measure for its own place, "operated by Ningbo
+    enterprises", "in the UK, the Netherlands..."; the plainest wording fits them all)."""
+    if len(inds) == 1:
+        return inds[0].label(lang)       # one figure keeps its own wording
+    names = [n for rid in dict.fromkeys(i.region for i in inds) for n in _names(lib, rid, lang)]
+    for labels in (list(dict.fromkeys(i.label(lang) for i in inds)),
+                   list(dict.fromkeys(_own_name_off(i, lang, lib) for i in inds))):
+        plain = [t for t in labels if not any(n in t for n in names)]
+        if plain:
+            return min(plain, key=len)
+    return min(labels, key=len)
 
 
 def _end(ind: Indicator) -> int:
@@ -75,9 +101,9 @@ def _cited(lib: Library, rid: str) -> list[str]:
 
 
 def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int) -> list[ComparisonRow]:
-    """Rows for table 1: shared measures first, then the region's most-quoted figures,
-    then the benchmark's measured figures the region lacks (a source saying the region's
-    is not published first; otherwise "not in the sources used")."""
+    """Rows for table 1.  Without a benchmark: the region's figures, measured and
+    most-quoted first.  With one: the measures both have on a comparable period, then
+    those on which a source says one side's figure is not published."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     rows: list[ComparisonRow] = []
     used: set[str] = set()
@@ -114,12 +140,13 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
         for measure in sorted(set(theirs) - paired_measures, key=lambda m: (m not in mine_unpublished, m)):
             rows.append(ComparisonRow(measure, None, _latest(theirs[measure]), mine_unpublished.get(measure)))
     paired = [r for r in rows if r.region and r.benchmark]
-    region_only = [r for r in rows if r.region and not r.benchmark]
-    bench_only = [r for r in rows if not r.region]
-    # Keep at least one row of the benchmark's figures the region lacks: it is part of the picture.
-    take_bench = min(len(bench_only), max(1, limit // 4)) if bench_only else 0
-    head = paired + region_only[: max(0, limit - len(paired) - take_bench)]
-    return (head + bench_only[:take_bench])[:limit]
+    if benchmark:
+        # A table of two regions compares or it is no comparison: beside the rows both
+        # have, only the gaps a source itself points out ("the bulletin does not give
+        # it"), never a column of "not in the sources used".
+        said = [r for r in rows if (r.region and r.benchmark_unpublished) or (r.benchmark and r.region_unpublished)]
+        return (paired + said)[:limit]
+    return rows[:limit]
 
 
 def _unpublished(lib: Library, rid: str) -> dict[str, Fact]:

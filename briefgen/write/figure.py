@@ -5,7 +5,7 @@ from ..document import Bar, Chart, Figure, Text
 from ..library import Library
 from ..library.model import Indicator
 from ..library.units import format_value
-from ..plan.figures import ChartPlan, display
+from ..plan.figures import ChartPlan, display, shared_label
 from .cite import Citations
 from .narrative import Phrases
 
@@ -39,12 +39,13 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
     bname = lib.regions[benchmark].name(lang) if benchmark else ""
     first = plan.figures[0][0]
     unit_label = _axis_label(first, lang)
-    label = first.label(lang)
+    # The title names what every bar measures, never one region's own wording of it.
+    label = shared_label([i for group in plan.figures for i in group], lang, lib)
     notes: list[str] = []
     if plan.kind == "pair":
         bars = []
         for a, b in plan.figures:
-            bars.append(Bar(a.label(lang), (display(a, lang)[0], display(b, lang)[0]),
+            bars.append(Bar(shared_label((a, b), lang, lib), (display(a, lang)[0], display(b, lang)[0]),
                             (format_value(a.value, a.unit, a.qualifier, lang),
                              format_value(b.value, b.unit, b.qualifier, lang))))
             if a.period.comparable_key != b.period.comparable_key:
