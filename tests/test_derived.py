@@ -28,7 +28,7 @@ def test_every_derived_figure_recomputes_from_its_inputs(library):
 
 
 @pytest.mark.parametrize("lang,words", [
-    ("en", "is over 40% of its target of RMB 10 billion by 2026 (40 ÷ 100 × 100)"),
+    ("en", "came to over 40% of its target of RMB 10 billion by 2026 (40 ÷ 100 × 100)"),
     ("zh", "已超过其到2026年目标（100亿元）的40%（40 ÷ 100 × 100）")])
 def test_suqian_brief_shows_its_progress_toward_the_target(library, lang, words):
     assert words in build(BriefSpec("suqian", lang=lang), [], library).brief.text()
@@ -36,7 +36,7 @@ def test_suqian_brief_shows_its_progress_toward_the_target(library, lang, words)
 
 def test_ningbo_brief_shows_its_share_of_zhejiang(library):
     text = build(BriefSpec("ningbo"), [], library).brief.text()
-    assert "is over 12.5% of Zhejiang's RMB 358.68 billion (450 ÷ 3586.8 × 100)" in text
+    assert "came to over 12.5% of Zhejiang's RMB 358.68 billion in 2024 (450 ÷ 3586.8 × 100)" in text
 
 
 def test_nothing_is_derived_from_a_bound_or_across_measures(library):
@@ -49,5 +49,5 @@ def test_nothing_is_derived_from_a_bound_or_across_measures(library):
 
 
 def test_edition_line_states_the_data_vintage(library):
-    for lang, words in (("en", "figures 2024–2025; latest 2025 Jan–Aug"), ("zh", "数据年份2024—2025年，最新为2025年1—8月")):
+    for lang, words in (("en", "figures 2023–2025; latest 2025 Jan–Aug"), ("zh", "数据年份2023—2025年，最新为2025年1—8月")):
         assert build(BriefSpec("suqian", lang=lang), [], library).brief.meta.edition.endswith(words)
