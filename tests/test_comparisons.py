@@ -198,3 +198,30 @@ def test_both_editions_carry_the_same_figures(library):
                             for x in derived_lines(zh)[1]], region
             assert re.findall(r"20\d\d", en.meta.edition.split(" · ")[-1]) == \
                 re.findall(r"20\d\d", zh.meta.edition.split(" · ")[-1]) or " · " not in en.meta.edition, region
+
+
+@pytest.mark.parametrize("region,bench", [("ningbo", "zhejiang"), ("xiongan", "china"), ("qianhai", "china")])
+def test_no_chart_sets_a_place_s_amount_beside_a_larger_kind_of_place(library, region, bench):
+    """A reader may name a province or the nation as benchmark: the chart then compares
+    rates, or shows peers of the region's own kind, never a city's bar beside the nation's."""
+    for lang in ("en", "zh"):
+        fig = first(brief(library, region, lang, benchmark=bench), Figure)
+        if fig is not None and len(fig.chart.series) == 2:
+            assert all(v.endswith("%") for bar in fig.chart.bars for v in bar.value_labels), fig
+
+
+@pytest.mark.parametrize("lang,words", [("en", "Period: 2024."), ("zh", "数据时间：2024年。")])
+def test_a_chart_of_one_period_names_it_under_the_picture(library, lang, words):
+    fig = first(brief(library, "xiongan", lang, benchmark="china"), Figure)
+    assert plain(fig.source).endswith(words), plain(fig.source)
+
+
+def test_every_chart_says_when_its_figures_are_from(library):
+    """Each bar's label names its period, or the line under the chart does."""
+    for region, audience, lang, b in every_brief(library):
+        fig = first(b, Figure)
+        if fig is None:
+            continue
+        under = plain(fig.source)
+        for bar in fig.chart.bars:
+            assert re.search(r"20\d\d|not stated|未注明", bar.label + under), (region, lang, bar.label, under)

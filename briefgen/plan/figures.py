@@ -14,6 +14,7 @@ from typing import Mapping
 
 from ..library import Library
 from ..library.model import Fact, Indicator
+from .rules import KIND_GROUPS
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,12 @@ def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[
     return hit
 
 
+def _kind(lib: Library, rid: str) -> str:
+    """A region's kind for comparison: a new area is a zone, a district a county."""
+    level = lib.regions[rid].level
+    return KIND_GROUPS.get(level, level)
+
+
 def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | None:
     """Figure 1, the first of these that the content allows (see :class:`ChartPlan`).
 
@@ -284,8 +291,13 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
     a nation's shows scale, not standing.  None when nothing is like for like."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     groups: dict[tuple, list[tuple[Indicator, Indicator]]] = defaultdict(list)
+    # Amounts of a city beside a province's or the nation's show only that the larger is
+    # larger (the derived share says what there is to say); rates compare at any scale.
+    same_kind = benchmark is not None and _kind(lib, region) == _kind(lib, benchmark)
     for measure in sorted(set(mine) & set(theirs)):
         for a in sorted(mine[measure], key=lambda i: i.id):
+            if not same_kind and a.unit.unit != "%":
+                continue
             b = next((b for b in sorted(theirs[measure], key=lambda i: i.id) if chartable_together(a, b)), None)
             if b is not None:
                 groups[(a.unit.base, a.unit.unit == "%")].append((a, b))

@@ -97,7 +97,8 @@ class _Writer:
             return
         for field in ("text", "what", "result", "transferable"):
             own, zh = getattr(record, f"{field}_{self.lang}", ""), getattr(record, f"{field}_zh", "")
-            if own and zh and own.strip().rstrip("。.") in text:
+            # Case-blind: a quoted field after a colon starts lower-case ("shows what can be done: a ...").
+            if own and zh and own.strip().rstrip("。.").lower() in text.lower():
                 for iid in record.indicators:
                     ind = self.lib.indicators.get(iid)
                     if ind is not None and re.search(rf"(?<![\d.]){re.escape(ind.value)}(?![\d])", zh):
