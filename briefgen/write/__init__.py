@@ -355,14 +355,17 @@ class _Writer:
             return []
         items = []
         for d in self.plan.derived:
-            a, b = d.inputs
+            a, b = d.inputs[0], (d.inputs[1] if len(d.inputs) > 1 else None)
             label = ComparisonRow(a.measure, a, b).label(self.lang, self.lib)
             if self.lang == "en" and label[1:2].islower():
                 label = label[0].lower() + label[1:]     # mid-sentence, unless it starts with a name
-            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region), d.number, d.qualifier,
-                                       label, self.figure_text(a), a.period.words(self.lang),
-                                       self.figure_text(b), b.period.words(self.lang), d.working())
-            marks = list(dict.fromkeys((self.cite(a), self.cite(b))))
+            # An average is an amount in the total's own unit ("RMB 24 billion"), the others a number.
+            value = format_value(d.number, a.unit, "exact", self.lang) if d.kind == "average" else d.number
+            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region) if b else "", value,
+                                       d.qualifier, label, self.figure_text(a), a.period.words(self.lang),
+                                       self.figure_text(b) if b else "", b.period.words(self.lang) if b else "",
+                                       d.working())
+            marks = list(dict.fromkeys(self.cite(i) for i in d.inputs))
             if self.lang == "zh":
                 items.append((Text(text.rstrip("。")), *marks, Text("。")))
             else:
