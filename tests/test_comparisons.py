@@ -225,3 +225,13 @@ def test_every_chart_says_when_its_figures_are_from(library):
         under = plain(fig.source)
         for bar in fig.chart.bars:
             assert re.search(r"20\d\d|not stated|未注明", bar.label + under), (region, lang, bar.label, under)
+
+
+@pytest.mark.parametrize("region,lang,caveat", [
+    ("ningbo", "en", True), ("ningbo", "zh", True), ("qianhai", "en", False), ("suqian", "zh", False)])
+def test_a_figure_derived_across_two_sources_says_their_basis_may_differ(library, region, lang, caveat):
+    """Ningbo's exports (one article) over Zhejiang's (another author's) is a share of two
+    compilations; Qianhai's over China's comes from one article."""
+    _, lines = derived_lines(brief(library, region, lang))
+    said = any(("different sources" in x) or ("不同资料" in x) for x in lines)
+    assert lines and said == caveat, lines

@@ -365,6 +365,10 @@ class _Writer:
                                        d.qualifier, label, self.figure_text(a), a.period.words(self.lang),
                                        self.figure_text(b) if b else "", b.period.words(self.lang) if b else "",
                                        d.working())
+            if len({i.source for i in d.inputs}) > 1:
+                # Two documents, two compilers: the reader is told the basis may differ.
+                text = text.rstrip("。.") + ("。" if self.lang == "zh" else ".") + self.sep() \
+                    + self.w.derived_sources_differ()
             marks = list(dict.fromkeys(self.cite(i) for i in d.inputs))
             if self.lang == "zh":
                 items.append((Text(text.rstrip("。")), *marks, Text("。")))
