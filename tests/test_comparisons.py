@@ -235,3 +235,59 @@ def test_a_figure_derived_across_two_sources_says_their_basis_may_differ(library
     _, lines = derived_lines(brief(library, region, lang))
     said = any(("different sources" in x) or ("不同资料" in x) for x in lines)
     assert lines and said == caveat, lines
+
+
+def test_every_chinese_chart_value_reads_in_its_axis_unit(library):
+    """One axis, one unit: each bar's figure is printed in the unit the axis names."""
+    specs = [(r, None) for r in sorted(library.regions)] + [("suqian", "ningbo"), ("xiongan", "china")]
+    for region, bench in specs:
+        fig = first(brief(library, region, "zh", benchmark=bench), Figure)
+        if fig is None:
+            continue
+        for bar in fig.chart.bars:
+            for v in bar.value_labels:
+                assert v.replace("\u2060", "").endswith(fig.chart.unit_label), (region, bench, v, fig.chart.unit_label)
+
+
+def test_a_chart_never_puts_firms_and_warehouses_on_one_axis(tmp_path):
+    """Two counties of an office's overlay share two measures, counted in 家 and in 个:
+    the chart draws one of them, never both against the first one's unit."""
+    from briefgen.library import load_library
+
+    overlay = tmp_path / "office"
+    overlay.mkdir()
+    (overlay / "regions.yaml").write_text("""
+- id: siyang
+  name_en: Siyang
+  name_zh: 泗阳
+  level: county
+  parent: suqian
+  profile_en: A county of Suqian.
+  profile_zh: 宿迁下辖县。
+- id: shuyang
+  name_en: Shuyang
+  name_zh: 沭阳
+  level: county
+  parent: suqian
+  profile_en: A county of Suqian.
+  profile_zh: 宿迁下辖县。
+""", encoding="utf-8")
+    (overlay / "sources.yaml").write_text("""
+- id: office-bulletin
+  title_en: County cross-border e-commerce bulletin
+  title_zh: 县跨境电商发展公报
+  kind: bulletin
+  date: 2025
+  date_status: printed
+  language: zh
+""", encoding="utf-8")
+    head = "id,region,indicator_en,indicator_zh,value,unit,period,qualifier,theme,source,locator,section,note_en,note_zh,measure\n"
+    rows = "".join(f"{r}-{m},{r},{en},{zh},{v},{u},2024,exact,trade-scale,office-bulletin,p. 2,p. 2,,,{m}\n"
+                   for r, vs in (("siyang", (120, 8)), ("shuyang", (300, 15)))
+                   for (m, en, zh, u), v in zip((("cbec-firms", "CBEC firms", "跨境电商企业", "家"),
+                                                 ("overseas-warehouses", "Overseas warehouses", "海外仓", "个")), vs))
+    (overlay / "indicators.csv").write_text(head + rows, encoding="utf-8")
+    lib = load_library(overlays=[overlay])
+    for lang in ("en", "zh"):
+        fig = first(build(BriefSpec("siyang", benchmark="shuyang", lang=lang), [], lib).brief, Figure)
+        assert fig is not None and len(fig.chart.bars) == 1, fig

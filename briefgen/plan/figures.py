@@ -216,6 +216,11 @@ _PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flo
                  "by": "target"}
 
 
+def _axis(ind: Indicator) -> tuple[str, str]:
+    """The chart axis a figure is drawn on, in English and in Chinese."""
+    return display(ind, "en")[1], display(ind, "zh")[1]
+
+
 def chartable_together(a: Indicator, b: Indicator) -> bool:
     """Same base unit, and periods of the same nature: never a target or a running
     total beside a one-year figure.  An undated figure may stand beside a dated one
@@ -265,7 +270,7 @@ def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[
         for rid in sorted(across):
             if rid == region or rid not in lib.regions or lib.regions[rid].level != level:
                 continue
-            fit = [i for i in across[rid] if chartable_together(anchor, i)
+            fit = [i for i in across[rid] if chartable_together(anchor, i) and _axis(i) == _axis(anchor)
                    # Rates side by side only when both are dated: "over 20% for years" beside
                    # "over 25% in the medium term" compares nothing.
                    and (anchor.unit.unit != "%" or (anchor.period.end and i.period.end))]
@@ -298,9 +303,12 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
         for a in sorted(mine[measure], key=lambda i: i.id):
             if not same_kind and a.unit.unit != "%":
                 continue
-            b = next((b for b in sorted(theirs[measure], key=lambda i: i.id) if chartable_together(a, b)), None)
+            # One chart, one axis: bars share it only when their unit reads the same in both
+            # languages (firms, 家, beside warehouses, 个, would be labelled with the first's).
+            b = next((b for b in sorted(theirs[measure], key=lambda i: i.id)
+                      if chartable_together(a, b) and _axis(a) == _axis(b)), None)
             if b is not None:
-                groups[(a.unit.base, a.unit.unit == "%")].append((a, b))
+                groups[_axis(a)].append((a, b))
                 break
     if groups:
         return ChartPlan("pair", tuple(max(groups.values(), key=len)[:6]))
