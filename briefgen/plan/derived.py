@@ -1,11 +1,12 @@
 """Derived figures: what a careful analyst works out from the stored figures, in code.
 
-Three kinds, each only between figures that may be compared (same measure, same
+Four kinds, each only between figures that may be compared (same measure, same
 base unit, comparable periods), never by hand and never rounded away:
 
 - ``progress``: an actual figure against the region's own target on that measure;
 - ``share``: the region's figure as a part of a parent region's, same measure and period;
-- ``ratio``: the benchmark's figure as a multiple of the region's, same measure and period.
+- ``ratio``: the benchmark's figure as a multiple of the region's, same measure and period;
+- ``average``: a total over a run of whole years (2016-2018) as so much a year.
 
 A qualifier carries through: "over RMB 4 billion" of a RMB 10 billion target is
 "over 40%".  Where the division does not come out exactly, the result is cut
@@ -29,10 +30,12 @@ _AMOUNT_BASES = ("CNY", "USD", "count")
 
 @dataclass(frozen=True)
 class Derived:
-    kind: str                      # progress | share | ratio
-    inputs: tuple[Indicator, ...]  # numerator, denominator
-    value: Decimal                 # as shown (percent for progress and share, times for ratio)
+    kind: str                      # progress | share | ratio | average
+    inputs: tuple[Indicator, ...]  # numerator, denominator (an average: the total alone)
+    value: Decimal                 # as shown (percent for progress and share, times for ratio,
+                                   # for an average the total's own unit: 720 亿元 -> 240)
     qualifier: str                 # exact | about | over
+    years: int = 0                 # an average: the years the total covers
 
     @property
     def number(self) -> str:
@@ -42,6 +45,8 @@ class Derived:
     def working(self) -> str:
         """The arithmetic as the sources print the figures, the denominator put into the
         numerator's unit when the two differ (9.17 ÷ 26300 for 亿元 over 万亿元)."""
+        if self.kind == "average":
+            return f"{self.inputs[0].value} ÷ {self.years}"
         a, b = self.inputs
         denominator = Decimal(b.value) * b.unit.factor / a.unit.factor
         return f"{a.value} ÷ {_plain(denominator)}{' × 100' if self.kind != 'ratio' else ''}"
@@ -71,6 +76,22 @@ def compute(kind: str, numerator: Indicator, denominator: Indicator, places: int
     else:
         qualifier = "exact"
     return Derived(kind, (numerator, denominator), shown.normalize(), qualifier)
+
+
+def average(total: Indicator, places: int = 2) -> Derived | None:
+    """A total over whole calendar years as so much a year; None for anything else (a
+    single year, a run ending "mid-2024", whose length no date fixes, or a rate)."""
+    p = total.period
+    if p.kind != "years" or not (p.start and p.end) or (p.start.month, p.start.day, p.end.month, p.end.day) \
+            != (1, 1, 12, 31) or total.unit.base not in _AMOUNT_BASES \
+            or total.qualifier not in ("exact", "about", "cumulative", *_LOWER):
+        return None
+    years = p.end.year - p.start.year + 1
+    raw = Decimal(total.value) / years
+    shown = raw.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    qualifier = "over" if total.qualifier in _LOWER else "about" if total.qualifier == "about" or shown != raw \
+        else "exact"
+    return Derived("average", (total,), shown.normalize(), qualifier, years)
 
 
 def _alike(a: Indicator, b: Indicator) -> bool:
@@ -108,6 +129,8 @@ def derive(lib: Library, region: str, benchmark: str | None, limit: int) -> list
                         and other.period.comparable_key == ind.period.comparable_key \
                         and (d := compute("ratio", other, ind)):
                     out.append(d)
+    # A multi-year total as a yearly figure, comparable with the one-year figures beside it.
+    out += [d for ind in mine if (d := average(ind))]
     seen, unique = set(), []
     for d in out:
         key = (d.kind, tuple(i.id for i in d.inputs))

@@ -14,6 +14,7 @@ from typing import Mapping
 
 from ..library import Library
 from ..library.model import Fact, Indicator
+from .rules import KIND_GROUPS
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,42 @@ class ComparisonRow:
 
     def label(self, lang: str, lib: Library) -> str:
         """The row's name; a row shared by two regions is not named after one of them."""
-        if not (self.region and self.benchmark):
-            return (self.region or self.benchmark).label(lang)
-        for ind in (self.region, self.benchmark):
-            if lib.regions[ind.region].name(lang) not in ind.label(lang):
-                return ind.label(lang)
-        text, name = self.region.label(lang), lib.regions[self.region.region].name(lang)
-        if not text.startswith(name):
-            return text
-        rest = text[len(name):].removeprefix("'s").lstrip(" 的")
-        return rest[:1].upper() + rest[1:] if lang == "en" else rest
+        return shared_label([i for i in (self.region, self.benchmark) if i], lang, lib)
+
+
+def _names(lib: Library, rid: str, lang: str) -> list[str]:
+    """How a text may name a region: its name, the name without a bracketed gloss
+    ("Qianhai" for "Qianhai (Shenzhen)"), and its aliases."""
+    region = lib.regions[rid]
+    name = region.name(lang)
+    return [n for n in (name, name.split(" (")[0].split("（")[0], *region.aliases) if n]
+
+
+def _own_name_off(ind: Indicator, lang: str, lib: Library) -> str:
+    """The figure's label without a leading name of its own region ("Ningbo cross-border
+    e-commerce exports" -> "Cross-border e-commerce exports")."""
+    text = ind.label(lang)
+    for name in sorted(_names(lib, ind.region, lang), key=len, reverse=True):
+        if text.startswith(name) and len(text) > len(name):
+            rest = text[len(name):].removeprefix("'s").lstrip(" 的")
+            return rest[:1].upper() + rest[1:] if lang == "en" else rest
+    return text
+
+
+def shared_label(inds: "list[Indicator] | tuple[Indicator, ...]", lang: str, lib: Library) -> str:
+    """One name for figures of several regions on one measure, for a table row, a derived
+    figure or a chart's title: the shortest of their labels that names none of the
+    regions (each source words the measure for its own place, "operated by Ningbo
+    enterprises", "in the UK, the Netherlands..."; the plainest wording fits them all)."""
+    if len(inds) == 1:
+        return inds[0].label(lang)       # one figure keeps its own wording
+    names = [n for rid in dict.fromkeys(i.region for i in inds) for n in _names(lib, rid, lang)]
+    for labels in (list(dict.fromkeys(i.label(lang) for i in inds)),
+                   list(dict.fromkeys(_own_name_off(i, lang, lib) for i in inds))):
+        plain = [t for t in labels if not any(n in t for n in names)]
+        if plain:
+            return min(plain, key=len)
+    return min(labels, key=len)
 
 
 def _end(ind: Indicator) -> int:
@@ -75,9 +102,9 @@ def _cited(lib: Library, rid: str) -> list[str]:
 
 
 def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int) -> list[ComparisonRow]:
-    """Rows for table 1: shared measures first, then the region's most-quoted figures,
-    then the benchmark's measured figures the region lacks (a source saying the region's
-    is not published first; otherwise "not in the sources used")."""
+    """Rows for table 1.  Without a benchmark: the region's figures, measured and
+    most-quoted first.  With one: the measures both have on a comparable period, then
+    those on which a source says one side's figure is not published."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     rows: list[ComparisonRow] = []
     used: set[str] = set()
@@ -114,12 +141,13 @@ def comparison_rows(lib: Library, region: str, benchmark: str | None, limit: int
         for measure in sorted(set(theirs) - paired_measures, key=lambda m: (m not in mine_unpublished, m)):
             rows.append(ComparisonRow(measure, None, _latest(theirs[measure]), mine_unpublished.get(measure)))
     paired = [r for r in rows if r.region and r.benchmark]
-    region_only = [r for r in rows if r.region and not r.benchmark]
-    bench_only = [r for r in rows if not r.region]
-    # Keep at least one row of the benchmark's figures the region lacks: it is part of the picture.
-    take_bench = min(len(bench_only), max(1, limit // 4)) if bench_only else 0
-    head = paired + region_only[: max(0, limit - len(paired) - take_bench)]
-    return (head + bench_only[:take_bench])[:limit]
+    if benchmark:
+        # A table of two regions compares or it is no comparison: beside the rows both
+        # have, only the gaps a source itself points out ("the bulletin does not give
+        # it"), never a column of "not in the sources used".
+        said = [r for r in rows if (r.region and r.benchmark_unpublished) or (r.benchmark and r.region_unpublished)]
+        return (paired + said)[:limit]
+    return rows[:limit]
 
 
 def _unpublished(lib: Library, rid: str) -> dict[str, Fact]:
@@ -188,6 +216,11 @@ _PERIOD_CLASS = {"year": "flow", "month": "flow", "months": "flow", "half": "flo
                  "by": "target"}
 
 
+def _axis(ind: Indicator) -> tuple[str, str]:
+    """The chart axis a figure is drawn on, in English and in Chinese."""
+    return display(ind, "en")[1], display(ind, "zh")[1]
+
+
 def chartable_together(a: Indicator, b: Indicator) -> bool:
     """Same base unit, and periods of the same nature: never a target or a running
     total beside a one-year figure.  An undated figure may stand beside a dated one
@@ -237,7 +270,7 @@ def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[
         for rid in sorted(across):
             if rid == region or rid not in lib.regions or lib.regions[rid].level != level:
                 continue
-            fit = [i for i in across[rid] if chartable_together(anchor, i)
+            fit = [i for i in across[rid] if chartable_together(anchor, i) and _axis(i) == _axis(anchor)
                    # Rates side by side only when both are dated: "over 20% for years" beside
                    # "over 25% in the medium term" compares nothing.
                    and (anchor.unit.unit != "%" or (anchor.period.end and i.period.end))]
@@ -250,6 +283,12 @@ def _peers(lib: Library, region: str, measure: str, anchor: Indicator) -> tuple[
     return hit
 
 
+def _kind(lib: Library, rid: str) -> str:
+    """A region's kind for comparison: a new area is a zone, a district a county."""
+    level = lib.regions[rid].level
+    return KIND_GROUPS.get(level, level)
+
+
 def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | None:
     """Figure 1, the first of these that the content allows (see :class:`ChartPlan`).
 
@@ -257,11 +296,19 @@ def chart_plan(lib: Library, region: str, benchmark: str | None) -> ChartPlan | 
     a nation's shows scale, not standing.  None when nothing is like for like."""
     mine, theirs = by_measure(lib, region), by_measure(lib, benchmark)
     groups: dict[tuple, list[tuple[Indicator, Indicator]]] = defaultdict(list)
+    # Amounts of a city beside a province's or the nation's show only that the larger is
+    # larger (the derived share says what there is to say); rates compare at any scale.
+    same_kind = benchmark is not None and _kind(lib, region) == _kind(lib, benchmark)
     for measure in sorted(set(mine) & set(theirs)):
         for a in sorted(mine[measure], key=lambda i: i.id):
-            b = next((b for b in sorted(theirs[measure], key=lambda i: i.id) if chartable_together(a, b)), None)
+            if not same_kind and a.unit.unit != "%":
+                continue
+            # One chart, one axis: bars share it only when their unit reads the same in both
+            # languages (firms, 家, beside warehouses, 个, would be labelled with the first's).
+            b = next((b for b in sorted(theirs[measure], key=lambda i: i.id)
+                      if chartable_together(a, b) and _axis(a) == _axis(b)), None)
             if b is not None:
-                groups[(a.unit.base, a.unit.unit == "%")].append((a, b))
+                groups[_axis(a)].append((a, b))
                 break
     if groups:
         return ChartPlan("pair", tuple(max(groups.values(), key=len)[:6]))

@@ -25,6 +25,9 @@ from .narrative import Phrases, phrases
 
 __all__ = ["write"]
 
+#: A figure this many years older than the latest one beside it says so where it stands.
+OLDER_BY = 3
+
 #: Brief numbers: BG-SUQIAN-HANGZHOU-GOV-STD-EN-202611.
 _LENGTH_CODES = {"short": "SHT", "standard": "STD", "full": "FUL"}
 
@@ -50,6 +53,9 @@ class _Writer:
         self.bench = lib.regions[plan.benchmark.region] if plan.benchmark.region else None
         #: (record id, field) already said in the key messages, so the body does not repeat them.
         self.said: set[tuple[str, str]] = set()
+        #: Figures the brief's statements print (a finding or case quoting its figures), for
+        #: the line on the data's span: the table is not the only place a figure stands.
+        self.quoted: dict[str, Indicator] = {}
 
     # -------------------------------------------------------------- helpers
 
@@ -73,6 +79,7 @@ class _Writer:
     def sentence(self, text: str, record) -> Inlines:
         """A statement and its one citation mark: after the sentence in English,
         before the full stop in Chinese (……短板[1, §3.2]。)."""
+        self._note_figures(text, record)
         text = self.prose(text).strip()
         if self.lang == "zh":
             end = text[-1] if text and text[-1] in "。！？" else ""
@@ -81,6 +88,21 @@ class _Writer:
 
     def sep(self) -> str:
         return " " if self.lang == "en" else ""
+
+    def _note_figures(self, text: str, record) -> None:
+        """Record the figures of ``record`` that the quoted field prints.  Read in the
+        Chinese field, where each figure stands as its source prints it, so that both
+        editions count the same figures."""
+        if not getattr(record, "indicators", ()):
+            return
+        for field in ("text", "what", "result", "transferable"):
+            own, zh = getattr(record, f"{field}_{self.lang}", ""), getattr(record, f"{field}_zh", "")
+            # Case-blind: a quoted field after a colon starts lower-case ("shows what can be done: a ...").
+            if own and zh and own.strip().rstrip("。.").lower() in text.lower():
+                for iid in record.indicators:
+                    ind = self.lib.indicators.get(iid)
+                    if ind is not None and re.search(rf"(?<![\d.]){re.escape(ind.value)}(?![\d])", zh):
+                        self.quoted.setdefault(iid, ind)
 
     def figure_text(self, ind: Indicator) -> str:
         return format_value(ind.value, ind.unit, ind.qualifier, self.lang)
@@ -309,7 +331,7 @@ class _Writer:
                 elif ind is None:
                     cells.append((Text(self.w.not_in_sources(), italic=True),))
                 else:
-                    cells.append((Text(f"{self.figure_text(ind)}{self.paren(ind.period.words(self.lang))} "),
+                    cells.append((Text(f"{self.figure_text(ind)}{self.paren(self.period_words(ind))} "),
                                   self.cite(ind)))
             table_rows.append(tuple(cells))
         intro = self.w.situation_intro(rname, bname, self.name(plan.benchmark.region))
@@ -333,30 +355,59 @@ class _Writer:
             return []
         items = []
         for d in self.plan.derived:
-            a, b = d.inputs
+            a, b = d.inputs[0], (d.inputs[1] if len(d.inputs) > 1 else None)
             label = ComparisonRow(a.measure, a, b).label(self.lang, self.lib)
             if self.lang == "en" and label[1:2].islower():
                 label = label[0].lower() + label[1:]     # mid-sentence, unless it starts with a name
-            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region), d.number, d.qualifier,
-                                       label, self.figure_text(a), a.period.words(self.lang),
-                                       self.figure_text(b), b.period.words(self.lang), d.working())
-            marks = list(dict.fromkeys((self.cite(a), self.cite(b))))
+            # An average is an amount in the total's own unit ("RMB 24 billion"), the others a number.
+            value = format_value(d.number, a.unit, "exact", self.lang) if d.kind == "average" else d.number
+            text = self.w.derived_line(d.kind, self.name(a.region), self.name(b.region) if b else "", value,
+                                       d.qualifier, label, self.figure_text(a), a.period.words(self.lang),
+                                       self.figure_text(b) if b else "", b.period.words(self.lang) if b else "",
+                                       d.working())
+            if len({i.source for i in d.inputs}) > 1:
+                # Two documents, two compilers: the reader is told the basis may differ.
+                text = text.rstrip("。.") + ("。" if self.lang == "zh" else ".") + self.sep() \
+                    + self.w.derived_sources_differ()
+            marks = list(dict.fromkeys(self.cite(i) for i in d.inputs))
             if self.lang == "zh":
                 items.append((Text(text.rstrip("。")), *marks, Text("。")))
             else:
                 items.append((Text(text + " "), *[x for m in marks for x in (m, Text(" "))][:-1]))
         return [Paragraph((Text(self.w.derived_intro()),)), BulletList(tuple(items))]
 
-    def vintage(self) -> str:
-        """The span and latest period of the figures the brief shows."""
+    def shown_figures(self) -> list[Indicator]:
+        """The figures of the situation section: table, derived figures and chart."""
         plan = self.plan
         shown = [i for row in plan.table for i in (row.region, row.benchmark) if i]
         shown += [i for d in plan.derived for i in d.inputs]
         if plan.chart:
             shown += [i for pair in plan.chart.figures for i in pair]
-        dated = [i for i in shown if i.period.end and i.qualifier != "target"]
+        return shown
+
+    def latest_year(self) -> int | None:
+        dated = [i.period.end.year for i in self.shown_figures() if i.period.end and i.qualifier != "target"]
+        return max(dated, default=None)
+
+    def period_words(self, ind: Indicator) -> str:
+        """A figure's period, and where it is years older than the section's latest
+        figure, by how many: a 2016 figure beside 2024 ones says so where it stands."""
+        words, latest = ind.period.words(self.lang), self.latest_year()
+        if ind.period.end and ind.qualifier != "target" and latest is not None \
+                and latest - ind.period.end.year >= OLDER_BY:
+            return self.w.older(words, latest - ind.period.end.year)
+        return words
+
+    def vintage(self) -> str:
+        """The span and latest period of the figures the brief shows, wherever they stand."""
+        shown = [i for i in self.shown_figures() + list(self.quoted.values()) if i.qualifier != "target"]
+        dated = [i for i in shown if i.period.end]
         if not dated:
-            return ""
+            # Figures with no period are still figures: the reader is told the sources date none.
+            if not shown:
+                return ""
+            since = [i.period.start.year for i in shown if i.period.start]
+            return self.w.vintage_undated(min(since) if since else None)
         first = min((i.period.start or i.period.end).year for i in dated)
         latest = max(dated, key=lambda i: (i.period.end, i.period.kind != "as-of", i.id))
         return self.w.vintage(first, latest.period.end.year, latest.period.words(self.lang))

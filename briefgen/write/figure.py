@@ -5,7 +5,7 @@ from ..document import Bar, Chart, Figure, Text
 from ..library import Library
 from ..library.model import Indicator
 from ..library.units import format_value
-from ..plan.figures import ChartPlan, display
+from ..plan.figures import ChartPlan, display, shared_label
 from .cite import Citations
 from .narrative import Phrases
 
@@ -14,8 +14,9 @@ def _axis_label(ind: Indicator, lang: str) -> str:
     return display(ind, lang)[1]
 
 
-def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str]) -> tuple:
-    """The chart's source marks, then where its periods differ."""
+def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes: list[str],
+                 period: str = "") -> tuple:
+    """The chart's source marks, then its period, or where its periods differ."""
     zh = words.source_line().endswith("：")
     source: list = [Text(words.source_line() + ("" if zh else " "))]
     for n, mark in enumerate(dict.fromkeys(cites.cite(i.source, i.section) for i in inds)):
@@ -26,6 +27,8 @@ def _source_line(words: Phrases, cites: Citations, inds: list[Indicator], notes:
     source.append(Text("。" if zh else "."))
     if notes:
         source.append(Text(("" if zh else " ") + words.chart_periods_note(("；" if zh else "; ").join(notes))))
+    elif period:
+        source.append(Text(("" if zh else " ") + words.chart_period(period)))
     return tuple(source)
 
 
@@ -39,17 +42,29 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
     bname = lib.regions[benchmark].name(lang) if benchmark else ""
     first = plan.figures[0][0]
     unit_label = _axis_label(first, lang)
-    label = first.label(lang)
+    # The title names what every bar measures, never one region's own wording of it.
+    label = shared_label([i for group in plan.figures for i in group], lang, lib)
     notes: list[str] = []
+    period = ""                       # peers and series name each bar's period in its label
     if plan.kind == "pair":
         bars = []
         for a, b in plan.figures:
-            bars.append(Bar(a.label(lang), (display(a, lang)[0], display(b, lang)[0]),
+            bars.append(Bar(shared_label((a, b), lang, lib), (display(a, lang)[0], display(b, lang)[0]),
                             (format_value(a.value, a.unit, a.qualifier, lang),
                              format_value(b.value, b.unit, b.qualifier, lang))))
-            if a.period.comparable_key != b.period.comparable_key:
-                notes.append(f"{rname}{a.period.words(lang)}，{bname}{b.period.words(lang)}" if lang == "zh" else
-                             f"{rname} {a.period.words(lang)}, {bname} {b.period.words(lang)}")
+        # Bars of one period name it under the chart; otherwise each bar says its periods.
+        periods = list(dict.fromkeys(i.period.words(lang) for pair in plan.figures for i in pair))
+        if len(periods) == 1:
+            period = periods[0]
+        else:
+            for bar, (a, b) in zip(bars, plan.figures):
+                pa, pb = a.period.words(lang), b.period.words(lang)
+                if lang == "zh":
+                    when = pa if pa == pb else f"{rname}{pa}，{bname}{pb}"
+                else:
+                    when = pa if pa == pb else f"{rname} {pa}, {bname} {pb}"
+                # One bar: its periods alone, as before; several: each named by its measure.
+                notes.append(when if len(bars) == 1 else f"{bar.label}{'：' if lang == 'zh' else ': '}{when}")
         series = (rname, bname)
         points = "; ".join(f"{bar.label}: {rname} {bar.value_labels[0]}, {bname} {bar.value_labels[1]}"
                            for bar in bars)
@@ -73,4 +88,4 @@ def figure(plan: ChartPlan, lib: Library, region: str, benchmark: str | None, la
     used = [i for pair in plan.figures for i in pair]
     return Figure(chart, words.chart_caption(plan.kind, rname, bname, label),
                   words.chart_alt(plan.kind, rname, bname, alt_label, points),
-                  _source_line(words, cites, used, notes))
+                  _source_line(words, cites, used, notes, period))
