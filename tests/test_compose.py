@@ -150,6 +150,27 @@ def test_an_office_can_change_the_wording(tmp_path, library):
     assert zh.blocks[0].title == "核心观点"
 
 
+def test_a_template_from_an_earlier_version_gets_the_new_sentences_in_built_in_words(tmp_path, library):
+    # An office's copy of the templates, made before the edition line existed: the brief
+    # still says what its figures date from, in the built-in wording, and keeps the
+    # office's own words everywhere else.
+    import re
+
+    from briefgen.paths import data_dir
+
+    own = tmp_path / "en"
+    own.mkdir()
+    text = (data_dir("templates") / "en" / "narrative.j2").read_text(encoding="utf-8")
+    text = re.sub(r"{% macro vintage\(.*?{%- endmacro %}", "", text, count=1, flags=re.S)
+    assert "macro vintage(" not in text
+    text = text.replace('"key_messages": "Key messages"', '"key_messages": "In brief"')
+    own.joinpath("narrative.j2").write_text(text, encoding="utf-8")
+    built_in = _brief(library, region="suqian").brief
+    theirs = _brief(library, region="suqian", templates=str(tmp_path)).brief
+    assert theirs.blocks[0].title == "In brief"
+    assert "figures 20" in built_in.meta.edition and theirs.meta.edition == built_in.meta.edition
+
+
 def test_a_template_missing_a_variable_is_an_error_not_a_blank(tmp_path, library):
     from briefgen.errors import BriefgenError
     from briefgen.paths import data_dir

@@ -96,3 +96,27 @@ def test_suqian_learns_from_hangzhou_only_where_the_paper_says_so():
               if path.name == "recommendations.yaml" and r.get("source") == "s003" and r.get("benchmark")}
     assert {section for _, section in tagged} == {"§5.1(1)", "§5.4(1)"}
     assert [rid for rid, section in tagged if section == "§5.1(1)"] == ["suqian-single-window-integrated-processing"]
+
+
+# ---------------------------------------------------------------------------- own words
+
+import pytest  # noqa: E402
+
+import verbatim  # noqa: E402  (tests/verbatim.py)
+
+
+@pytest.mark.skipif(not verbatim.SEEDS.is_dir(), reason="../shared/seeds is not beside the repository")
+@pytest.mark.parametrize("folder", sorted(p.name for p in data_dir("content").glob("s[0-9][0-9][0-9]")))
+def test_chinese_texts_are_written_afresh_not_copied_from_the_seed(folder):
+    # Figures, names and dates carry over from a source; its sentences do not.  A run of
+    # MIN_RUN characters shared with the seed, outside titles and quoted names, is a copied clause.
+    copied = [f"{path.name} {rid} {key}: 「{run}」"
+              for path, rid, key, run in verbatim.copied(data_dir("content") / folder)]
+    assert not copied, f"{len(copied)} Chinese texts copy their source:\n" + "\n".join(copied)
+
+
+def test_the_copy_check_finds_a_copied_clause_and_passes_names():
+    source = "宿迁市跨境电商进出口额达40亿元，同比增长显著，《宿迁市跨境电子商务高质量发展三年行动计划》明确提出目标"
+    assert verbatim.longest_shared("据统计，宿迁市跨境电商进出口额达40亿元，同比增长显著。", source) == \
+        "宿迁市跨境电商进出口额达40亿元，同比增长显著"
+    assert len(verbatim.longest_shared("《宿迁市跨境电子商务高质量发展三年行动计划》提出的目标", source)) < 10

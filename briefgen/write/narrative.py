@@ -50,13 +50,18 @@ class Phrases:
     ``phrases.title(region=..., ...)`` returns tidied text; ``phrases.names("horizon_names")``
     returns one of the template's lookup tables."""
 
-    def __init__(self, module: Any, lang: str, origin: str):
+    def __init__(self, module: Any, lang: str, origin: str, builtin: "Phrases | None" = None):
         self._module = module
         self._lang = lang
         self._origin = origin
+        # A user's template written for an earlier briefgen lacks the macros added since;
+        # those sentences come in the built-in wording until the user copies them.
+        self._builtin = builtin
 
     def __getattr__(self, name: str):
         macro = getattr(self._module, name, None)
+        if (macro is None or not callable(macro)) and self._builtin is not None:
+            return getattr(self._builtin, name)
         if macro is None or not callable(macro):
             raise BriefgenError(f"template {self._origin} has no macro '{name}'; copy it from the "
                                 "built-in templates/ folder and change only the words")
@@ -80,6 +85,8 @@ class Phrases:
 
     def names(self, table: str) -> dict[str, str]:
         value = getattr(self._module, table, None)
+        if value is None and self._builtin is not None:
+            return self._builtin.names(table)
         if not isinstance(value, dict):
             raise BriefgenError(f"template {self._origin} does not set the table '{table}'")
         return value
@@ -178,4 +185,6 @@ def _phrases(lang: str, user_dir: str | None, version: tuple) -> Phrases:
         except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as e:
             # The template's top level ({% set %} tables) runs here, once.
             raise BriefgenError(f"template {_shown(user_dir, name)}: {_describe(e)}") from None
-    return Phrases(module, lang, template.filename or name)
+    own = user_dir is not None and template.filename is not None and \
+        Path(template.filename).resolve().is_relative_to(Path(user_dir).resolve())
+    return Phrases(module, lang, template.filename or name, _phrases(lang, None, ()) if own else None)
