@@ -10,7 +10,7 @@ from ... import links
 from ...style import HouseStyle
 from .package import app_xml, content_types_xml, core_xml, package, rels_xml
 from .prepared import Prepared
-from .wml import R_NS, clean, esc, field_instr, run, run_props
+from .wml import R_NS, attr, clean, field_instr, run, run_props
 from .xml import _EMU_PER_TWIP
 
 _TOC_PLACEHOLDER = {"en": "Right-click and choose Update Field to build the table of contents.",
@@ -83,9 +83,9 @@ class BriefWriter:
         if mark is not None:
             self._bookmark_id += 1
             bid = self._bookmark_id
-            content = (f'<w:bookmarkStart w:id="{bid}" w:name="{esc(mark)}"/>{content}'
+            content = (f'<w:bookmarkStart w:id="{bid}" w:name="{attr(mark)}"/>{content}'
                        f'<w:bookmarkEnd w:id="{bid}"/>')
-        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{esc(self.ids[style])}"/>{props}</w:pPr>'
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{attr(self.ids[style])}"/>{props}</w:pPr>'
                         f"{content}</w:p>")
 
     def inlines(self, inlines: Inlines) -> str:
@@ -195,7 +195,7 @@ class BriefWriter:
         widths = [int(self.template.text_width * w / total) for w in weights]
 
         # Fixed layout: the widths are honoured.
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{esc(self.ids["Brief Table"])}"/>'
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{attr(self.ids["Brief Table"])}"/>'
                f'<w:tblW w:type="dxa" w:w="{sum(widths)}"/><w:tblLayout w:type="fixed"/>{_TBL_LOOK}'
                "</w:tblPr><w:tblGrid>"]
         out += [f'<w:gridCol w:w="{w}"/>' for w in widths]

@@ -79,7 +79,7 @@ def key(style: HouseStyle, lang: str, reference: tuple[str, int, int] | None, he
 # --------------------------------------------------------------------------- the file
 
 
-def _encode(p: Prepared) -> bytes:
+def _encode(name: str, p: Prepared) -> bytes:
     members = [*p.settings, *p.static]
     meta = {"style_ids": p.style_ids, "number_abstract": p.number_abstract, "bullet_num": p.bullet_num,
             "text_width": p.text_width, "document": p.document, "document_xml": p.document_xml,
@@ -88,17 +88,19 @@ def _encode(p: Prepared) -> bytes:
             "overrides": p.overrides, "first_drawing": p.first_drawing,
             "members": [[m.name, len(m.data), m.crc, m.size, m.method] for m in members]}
     payload = b"".join(m.data for m in members)
-    head = json.dumps({"meta": meta, "sha256": hashlib.sha256(payload).hexdigest()},
+    head = json.dumps({"key": name, "meta": meta, "sha256": hashlib.sha256(payload).hexdigest()},
                       ensure_ascii=True).encode("ascii")
     return _MAGIC + head + b"\n" + payload
 
 
-def _decode(data: bytes) -> Prepared:
-    """The template in ``data``; ValueError, KeyError or TypeError if it is not one."""
+def _decode(name: str, data: bytes) -> Prepared:
+    """The template ``name`` in ``data``; ValueError, KeyError or TypeError if it is not that."""
     if not data.startswith(_MAGIC):
         raise ValueError("not a prepared template")
     head, _, payload = data[len(_MAGIC):].partition(b"\n")
     header = json.loads(head)
+    if header["key"] != name:
+        raise ValueError("another template's file")
     if hashlib.sha256(payload).hexdigest() != header["sha256"]:
         raise ValueError("damaged")
     meta = header["meta"]
@@ -171,7 +173,7 @@ def read(name: str) -> Prepared | None:
             st = os.fstat(fh.fileno())
             if not _private(st, folder=False) or st.st_size > _MAX_BYTES:
                 return None
-            return _decode(fh.read())
+            return _decode(name, fh.read())
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
@@ -186,7 +188,7 @@ def write(name: str, prepared: Prepared) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_encode(prepared))
+                fh.write(_encode(name, prepared))
             os.replace(tmp, folder / f"{name}.bin")
         except BaseException:
             with contextlib.suppress(OSError):

@@ -8,7 +8,7 @@ from typing import Iterable
 from ... import clock
 from ...document import Brief, Paragraph, plain
 from .prepared import Prepared
-from .wml import LANG_TAG, clean, esc
+from .wml import LANG_TAG, attr, clean, esc
 from .zipped import Member, member, write
 
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -58,7 +58,7 @@ def app_xml(brief: Brief) -> bytes:
 
 
 def rels_xml(rels: Iterable[tuple[str, str, str, bool]]) -> bytes:
-    items = "".join(f'<Relationship Id="{rid}" Type="{rtype}" Target="{esc(target)}"'
+    items = "".join(f'<Relationship Id="{attr(rid)}" Type="{attr(rtype)}" Target="{attr(target)}"'
                     + (' TargetMode="External"/>' if external else "/>")
                     for rid, rtype, target, external in rels)
     return f'{_DECLARATION}<Relationships xmlns="{_PKG_REL}">{items}</Relationships>'.encode("utf-8")
@@ -70,9 +70,9 @@ def content_types_xml(template: Prepared, defaults: Iterable[tuple[str, str]],
     by_ext = sorted({**dict(defaults), **dict(template.defaults)}.items())
     overrides = sorted({**dict(template.overrides), **dict(overrides)}.items())
     return (f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            + "".join(f'<Default Extension="{esc(ext)}" ContentType="{esc(ct)}"/>'
+            + "".join(f'<Default Extension="{attr(ext)}" ContentType="{attr(ct)}"/>'
                       for ext, ct in by_ext)
-            + "".join(f'<Override PartName="{esc(name)}" ContentType="{esc(ct)}"/>'
+            + "".join(f'<Override PartName="{attr(name)}" ContentType="{attr(ct)}"/>'
                       for name, ct in overrides)
             + "</Types>").encode("utf-8")
 

@@ -25,8 +25,14 @@ def clean(text: str) -> str:
 
 
 def esc(text: str) -> str:
-    """Cleaned ``text`` for an element's content or a double-quoted attribute."""
+    """Cleaned ``text`` for an element's content."""
     return _escape(characters.strip(text))
+
+
+def attr(text: str) -> str:
+    """Cleaned ``text`` for a double-quoted attribute."""
+    text = _escape(characters.strip(text))
+    return text.replace('"', "&quot;") if '"' in text else text
 
 
 def _escape(text: str) -> str:
@@ -36,8 +42,6 @@ def _escape(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&quot;")
     return text
 
 
@@ -47,7 +51,7 @@ def run_props(lang: str, style_id: str | None = None, bold: bool = False, italic
 
     The East Asian font itself is declared once, on the styles and document defaults,
     so an analyst (or a reference docx) can change it in one place."""
-    kids = [f'<w:rStyle w:val="{esc(style_id)}"/>' if style_id else ""]
+    kids = [f'<w:rStyle w:val="{attr(style_id)}"/>' if style_id else ""]
     if lang == "zh":
         # Shared punctuation (“ ” · …) is set in the East Asian font in a Chinese brief.
         kids.append('<w:rFonts w:hint="eastAsia"/>')
