@@ -8,7 +8,7 @@ from ...document import (Brief, BulletList, Callout, Citation, Figure, Heading, 
                          NumberedList, Paragraph, References, Table, TableOfContents, Text)
 from ... import links
 from ...style import HouseStyle
-from .package import app_xml, content_types_xml, core_xml, package, rels_xml
+from .package import package
 from .prepared import Prepared
 from .wml import R_NS, attr, clean, field_instr, run, run_props
 from .xml import _EMU_PER_TWIP
@@ -288,25 +288,8 @@ class BriefWriter:
     def package(self, *, ask_to_update: bool) -> bytes:
         """The .docx of what has been written; ``ask_to_update`` has Word fill the fields on open
         (it asks first): only a brief with a table of contents needs it."""
-        t = self.template
-        doc_dir, doc_base = t.document.rsplit("/", 1) if "/" in t.document else ("", t.document)
-        rels_name = f"{doc_dir}/_rels/{doc_base}.rels" if doc_dir else f"_rels/{doc_base}.rels"
-        own = {
-            t.document: (t.document_xml[0] + "".join(self.out) + t.document_xml[1]).encode("utf-8"),
-            rels_name: rels_xml(self.rels),
-            t.numbering: (t.numbering_xml[0] + "".join(self.nums) + t.numbering_xml[1]).encode("utf-8"),
-            t.core: core_xml(self.brief),
-        }
-        if t.app is not None:
-            own[t.app] = app_xml(self.brief)
-        from ..docx_chart import CHART_CT, XLSX_CT
-
-        # A workbook by its extension, a chart by its name: as python-docx declares them.
-        charts = [("/" + name, CHART_CT) for name in self.parts if name.endswith(".xml")]
-        books = [("xlsx", XLSX_CT)] if any(name.endswith(".xlsx") for name in self.parts) else []
-        own["[Content_Types].xml"] = content_types_xml(t, books, charts)
-        own.update(self.parts)
-        return package(t, own, t.settings[1] if ask_to_update else t.settings[0], self.brief.meta.date)
+        return package(self.template, self.brief, body="".join(self.out), rels=self.rels,
+                       nums="".join(self.nums), parts=self.parts, ask_to_update=ask_to_update)
 
 
 def _number(num_id: int) -> str:

@@ -7,9 +7,9 @@ from typing import Iterable
 
 from ... import clock
 from ...document import Brief, Paragraph, plain
-from .prepared import Prepared
+from .prepared import Prepared, rels_name
 from .wml import LANG_TAG, attr, clean, esc
-from .zipped import Member, member, write
+from .zipped import member, write
 
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -77,15 +77,34 @@ def content_types_xml(template: Prepared, defaults: Iterable[tuple[str, str]],
             + "</Types>").encode("utf-8")
 
 
-def package(template: Prepared, own: dict[str, bytes], settings: Member,
-            brief_date: date) -> bytes:
-    """The .docx: the template's deflated parts and settings, and the brief's ``own`` parts."""
-    members = {m.name: m for m in template.static}
+def package(t: Prepared, brief: Brief, *, body: str, rels: Iterable[tuple[str, str, str, bool]],
+            nums: str, parts: dict[str, bytes], ask_to_update: bool) -> bytes:
+    """The .docx: the template's deflated parts, its settings (asking Word to update the fields
+    on open, or not), and the brief's own: ``body`` and ``nums`` filled into the template's
+    document and numbering, the document's ``rels``, the charts' ``parts``, the properties."""
+    from ..docx_chart import CHART_CT, XLSX_CT
+
+    own = {
+        t.document: (t.document_xml[0] + body + t.document_xml[1]).encode("utf-8"),
+        rels_name(t.document): rels_xml(rels),
+        t.numbering: (t.numbering_xml[0] + nums + t.numbering_xml[1]).encode("utf-8"),
+        t.core: core_xml(brief),
+    }
+    if t.app is not None:
+        own[t.app] = app_xml(brief)
+    # A workbook by its extension, a chart by its name: as python-docx declares them.
+    charts = [("/" + name, CHART_CT) for name in parts if name.endswith(".xml")]
+    books = [("xlsx", XLSX_CT)] if any(name.endswith(".xlsx") for name in parts) else []
+    own["[Content_Types].xml"] = content_types_xml(t, books, charts)
+    own.update(parts)
+
+    members = {m.name: m for m in t.static}
+    settings = t.settings[1] if ask_to_update else t.settings[0]
     members[settings.name] = settings
     for name, blob in own.items():
         members[name] = member(name, blob)
     order = [n for n in _FIRST if n in members] + sorted(n for n in members if n not in _FIRST)
-    return write([members[n] for n in order], zip_time(brief_date))
+    return write([members[n] for n in order], zip_time(brief.meta.date))
 
 
 # --------------------------------------------------------------------------- the one time a .docx holds

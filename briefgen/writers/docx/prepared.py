@@ -79,7 +79,8 @@ def _member_path(source_dir: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(source_dir, target)).lstrip("/")
 
 
-def _rels_name(name: str) -> str:
+def rels_name(name: str) -> str:
+    """The member holding the relationships of part ``name``."""
     folder, base = posixpath.split(name)
     return posixpath.join(folder, "_rels", base + ".rels")
 
@@ -98,7 +99,7 @@ def cut(data: bytes, style_ids: dict[str, str], number_abstract: int, bullet_num
     package_rels = _rels(parts.get("_rels/.rels"))
     by_type = {rtype: target for _, rtype, target, external in package_rels if not external}
     document = _member_path("/", by_type[_OFFICE_DOC])
-    rels = _rels(parts.get(_rels_name(document)))
+    rels = _rels(parts.get(rels_name(document)))
     doc_dir = "/" + posixpath.dirname(document)
     related = {rtype.rsplit("/", 1)[-1]: _member_path(doc_dir, target)
                for _, rtype, target, external in rels if not external}
@@ -143,7 +144,7 @@ def cut(data: bytes, style_ids: dict[str, str], number_abstract: int, bullet_num
 
     core = _member_path("/", by_type[_CORE])
     app = _member_path("/", by_type[_APP]) if _APP in by_type else None
-    per_brief = {"[Content_Types].xml", document, _rels_name(document), numbering, settings, core, app}
+    per_brief = {"[Content_Types].xml", document, rels_name(document), numbering, settings, core, app}
     static = tuple(member(name, blob) for name, blob in parts.items() if name not in per_brief)
     return Prepared(style_ids, number_abstract, bullet_num, text_width, document, document_xml,
                     tuple(rels), numbering, numbering_xml, num_ids,
