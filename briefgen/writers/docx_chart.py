@@ -7,15 +7,12 @@ part.  Word's "Edit Data" opens that workbook; LibreOffice edits the cached tabl
 Colours and fonts follow the house style; the value labels show the numbers, so
 they stay right when an analyst changes the data.
 
-The workbook is written directly with zipfile (a sheet of inline strings and
-numbers needs no spreadsheet library), with fixed timestamps, so the same chart
-gives the same bytes.
+The workbook is written directly (a sheet of inline strings and numbers needs no
+spreadsheet library), zipped as the document is, with fixed timestamps, so the
+same chart gives the same bytes.
 """
 from __future__ import annotations
 
-import io
-import zipfile
-from typing import Any
 
 from .. import charts
 from ..document import Chart
@@ -30,9 +27,9 @@ _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-_CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-_XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_CHART_REL = _DOC_REL + "/chart"
+CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+XLSX_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHART_REL = _DOC_REL + "/chart"
 _PACKAGE_REL = _DOC_REL + "/package"
 
 _LANG_TAG = {"en": "en-GB", "zh": "zh-CN"}
@@ -102,14 +99,9 @@ def workbook(chart: Chart) -> bytes:
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_SHEET_NS}">'
             f'<sheetData>{"".join(rows)}</sheetData></worksheet>'),
     }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, text in members.items():
-            info = zipfile.ZipInfo(name, _ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            z.writestr(info, text.encode("utf-8"))
-    return out.getvalue()
+    from .docx.zipped import member, write
+
+    return write([member(name, text.encode("utf-8")) for name, text in members.items()], _ZIP_DATE)
 
 
 # --------------------------------------------------------------------------- the chart part
@@ -202,27 +194,24 @@ def chart_xml(chart: Chart, house: HouseStyle) -> bytes:
     return xml.encode("utf-8")
 
 
-def add_chart(document_part: Any, chart: Chart, house: HouseStyle) -> str:
-    """Add the chart part and its workbook to the package; return the document's relationship id."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = document_part.package
-    chart_name = package.next_partname("/word/charts/chart%d.xml")
-    chart_part = Part(chart_name, _CHART_CT, chart_xml(chart, house), package)
-    number = chart_name.idx
-    book = Part(PackURI(f"/word/embeddings/chart{number}.xlsx"), _XLSX_CT, workbook(chart), package)
-    chart_part.relate_to(book, _PACKAGE_REL)          # rId1, as the chart's externalData says
-    return document_part.relate_to(chart_part, _CHART_REL)
+def chart_parts(number: int, chart: Chart, house: HouseStyle) -> dict[str, bytes]:
+    """Chart ``number``'s parts by zip member name: the chart, its relationships and its workbook."""
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_PACKAGE_REL}" Target="../embeddings/chart{number}.xlsx"/>'
+            '</Relationships>')       # rId1, as the chart's externalData says
+    return {f"word/charts/chart{number}.xml": chart_xml(chart, house),
+            f"word/charts/_rels/chart{number}.xml.rels": rels.encode("utf-8"),
+            f"word/embeddings/chart{number}.xlsx": workbook(chart)}
 
 
-def inline_xml(r_id: str, width_emu: int, height_emu: int, alt_text: str, title: str) -> str:
+def inline_xml(r_id: str, drawing_id: int, width_emu: int, height_emu: int, alt_text: str,
+               title: str) -> str:
     """The run content that places the chart inline, with its alt text on wp:docPr."""
     return (
         f'<w:drawing xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         f'xmlns:wp="{_WP}" xmlns:a="{_A}" xmlns:c="{_C}" xmlns:r="{_R}">'
         f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{width_emu}" cy="{height_emu}"/>'
         '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="1" name="Chart" descr="{_x(alt_text)}" title="{_x(title)}"/><wp:cNvGraphicFramePr/>'
+        f'<wp:docPr id="{drawing_id}" name="Chart" descr="{_x(alt_text)}" title="{_x(title)}"/><wp:cNvGraphicFramePr/>'
         f'<a:graphic><a:graphicData uri="{_C}"><c:chart r:id="{r_id}"/></a:graphicData></a:graphic>'
         '</wp:inline></w:drawing>')

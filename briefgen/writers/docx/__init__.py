@@ -10,13 +10,21 @@ font for Chinese text.
 
 The modules, in the order a brief passes through them:
 
-- ``xml``: WordprocessingML building blocks (elements, properties, runs, fields);
+- ``xml``: the lxml building blocks the template's styles are made of;
 - ``styles``: the styles and list numbering;
 - ``template``: the styled, empty document (page, theme, settings, header and
-  footer), from python-docx's default or from a reference docx (``reference``);
-- ``body``: one brief's blocks written into a fresh copy of it;
-- ``package``: document properties and the reproducible zip;
+  footer), from python-docx's default or from a reference docx (``reference``),
+  made once per house style and language;
+- ``prepared``: that document cut into the parts a brief fills (as text) and the
+  parts it keeps (deflated once); ``cache`` keeps it for the next process;
+- ``wml``: WordprocessingML as text: escaping, runs, fields;
+- ``body``: one brief's blocks written as text into the prepared parts;
+- ``package``: document properties, relationships, content types; ``zipped``: the
+  reproducible zip;
 - ``starter``: the starter reference document of ``briefgen reference-docx``.
+
+A brief whose template is prepared (in this process, or in the user cache folder)
+is written without python-docx or lxml.
 """
 from __future__ import annotations
 
@@ -24,7 +32,8 @@ from ...document import Brief
 from ...style import HouseStyle
 from .body import BriefWriter
 from .template import _template
-from .xml import _LANG_TAG, word_fonts
+from .wml import LANG_TAG as _LANG_TAG
+from .xml import word_fonts
 
 __all__ = ["reference_docx", "render", "word_fonts"]
 

@@ -1,45 +1,58 @@
-"""One brief's blocks, written into a fresh copy of the prepared template."""
+"""One brief's blocks, written as WordprocessingML text into the prepared template's parts."""
 from __future__ import annotations
 
-import io
+from itertools import groupby
 from typing import Any
 
 from ...document import (Brief, BulletList, Callout, Citation, Figure, Heading, Inlines, Link,
                          NumberedList, Paragraph, References, Table, TableOfContents, Text)
 from ... import links
 from ...style import HouseStyle
-from .package import properties, renumber_drawings, stable_zip, zip_time, package_members
-from .styles import _numbering_root
-from .template import _Template, _ask_to_update_fields
-from .xml import (_CJK, _CJK_PIECES, _EMU_PER_TWIP, _SECT_PR, _clean, _el, _instr, _run_rpr,
-                  _text_run)
+from .package import package
+from .prepared import Prepared
+from .wml import R_NS, attr, clean, field_instr, run, run_props
+from .xml import _EMU_PER_TWIP
 
 _TOC_PLACEHOLDER = {"en": "Right-click and choose Update Field to build the table of contents.",
                     "zh": "右键单击并选择“更新域”以生成目录。"}
 #: Bookmark names: hidden (leading underscore) for headings, as Word's own _Toc marks are.
 _HEADING_MARK = "_TocBG{:04d}"
 _REF_MARK = "ref_{}"
+_HYPERLINK = R_NS + "/hyperlink"
+#: Han, kana, CJK punctuation and full-width forms: text that is never set in italic.
+#: (Ranges compared, not a regular expression: compiling one was most of the writer's import.)
+_CJK_RANGES = (("\u2e80", "\u9fff"), ("\uf900", "\ufaff"), ("\ufe30", "\ufe4f"), ("\uff00", "\uffef"),
+               ("\U00020000", "\U0003ffff"))
+
+
+def _is_cjk(ch: str) -> bool:
+    return ch >= "\u2e80" and any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
+#: A table's look: header row styled, no first-column emphasis (the "Brief Table" style's bands).
+_TBL_LOOK = ('<w:tblLook w:firstColumn="0" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+             'w:noHBand="0" w:noVBand="1" w:val="0420"/>')
 
 
 # --------------------------------------------------------------------------- rendering a brief
 
 
 class BriefWriter:
-    """Walks one Brief and appends its blocks to a freshly loaded copy of the template."""
+    """Walks one Brief and writes its blocks as the body of a copy of the prepared template."""
 
-    def __init__(self, brief: Brief, house: HouseStyle, template: _Template) -> None:
-        import docx
-
+    def __init__(self, brief: Brief, house: HouseStyle, template: Prepared) -> None:
         self.brief = brief
         self.house = house
         self.lang = brief.meta.lang
         self.template = template
         self.ids = template.style_ids
-        self.doc = docx.Document(io.BytesIO(template.data))
-        self.body = self.doc.element.body
-        self.numbering = _numbering_root(self.doc)
+        self.out: list[str] = []                  # the body's blocks, as text
+        self.rels = list(template.rels)           # the document's relationships, then the brief's
+        self._rel_ids = {rid for rid, *_ in self.rels}
+        self._links: dict[str, str] = {}          # URL -> relationship id: one per address
+        self.nums: list[str] = []                 # each numbered list's own w:num
+        self._num_ids = set(template.num_ids)
+        self.parts: dict[str, bytes] = {}         # the charts' parts by member name
+        self._next_drawing = template.first_drawing
         self._bookmark_id = 0
-        self._rpr_cache: dict[tuple[str | None, bool, bool], Any] = {}
         self.ref_numbers = {ref.number for block in brief.blocks
                             if isinstance(block, References) for ref in block.items}
         # Headings get bookmarks so a pre-filled table of contents can link to them.
@@ -53,75 +66,66 @@ class BriefWriter:
 
     # ---- small builders
 
-    def rpr(self, style_id: str | None = None, bold: bool = False, italic: bool = False) -> Any:
-        key = (style_id, bold, italic)
-        if key not in self._rpr_cache:
-            self._rpr_cache[key] = _run_rpr(self.house, self.lang, style_id=style_id, bold=bold,
-                                            italic=italic)
-        return self._rpr_cache[key]
+    def run(self, text: str, *, bold: bool = False, style: str | None = None) -> str:
+        return run(text, run_props(self.lang, self.ids[style] if style else None, bold, False))
 
-    def run(self, text: str, *, bold: bool = False, style: str | None = None) -> Any:
-        return _text_run(text, self.rpr(self.ids[style] if style else None, bold, False))
-
-    def text_runs(self, item: Text) -> list[Any]:
+    def text_runs(self, item: Text) -> str:
         """The runs of one piece of text; of italic text, only the pieces that are not Chinese lean."""
-        if not (item.italic and _CJK.search(item.text)):
-            return [_text_run(item.text, self.rpr(None, item.bold, item.italic))]
+        if not (item.italic and any(map(_is_cjk, item.text))):
+            return run(item.text, run_props(self.lang, None, item.bold, item.italic))
         # Chinese has no italic: Word would slant the glyphs, a fake no Chinese typesetter uses.
-        return [_text_run(piece, self.rpr(None, item.bold, not _CJK.match(piece)))
-                for piece in _CJK_PIECES.findall(item.text)]
+        return "".join(run("".join(piece), run_props(self.lang, None, item.bold, not cjk))
+                       for cjk, piece in groupby(item.text, _is_cjk))
 
-    def paragraph(self, style: str) -> Any:
-        # What body.add_p() and p.style = ... make, built directly: python-docx searches
-        # the whole body for w:sectPr on every add_p, a tenth of a brief's Word time.
-        p = _el("w:p", children=[_el("w:pPr", children=[_el("w:pStyle", {"w:val": self.ids[style]})])])
-        sect_pr = self.body[-1] if len(self.body) else None
-        if sect_pr is not None and sect_pr.tag == _SECT_PR:
-            sect_pr.addprevious(p)
-        else:
-            self.body.append(p)
-        return p
+    def paragraph(self, style: str, content: str, *, props: str = "", mark: str | None = None) -> None:
+        """Add a paragraph in ``style``; ``props`` follow the style in its w:pPr, ``mark`` names a
+        bookmark around its content (ids are sequential, never random)."""
+        if mark is not None:
+            self._bookmark_id += 1
+            bid = self._bookmark_id
+            content = (f'<w:bookmarkStart w:id="{bid}" w:name="{attr(mark)}"/>{content}'
+                       f'<w:bookmarkEnd w:id="{bid}"/>')
+        self.out.append(f'<w:p><w:pPr><w:pStyle w:val="{attr(self.ids[style])}"/>{props}</w:pPr>'
+                        f"{content}</w:p>")
 
-    def inlines(self, p: Any, inlines: Inlines) -> None:
+    def inlines(self, inlines: Inlines) -> str:
+        out = []
         for item in inlines:
             if isinstance(item, Text):
-                for r in self.text_runs(item):
-                    p.append(r)
+                out.append(self.text_runs(item))
             elif isinstance(item, Citation):
                 mark = self.run(_unbreakable(item.label, self.lang))
                 if item.number in self.ref_numbers:
-                    p.append(_el("w:hyperlink", {"w:anchor": _REF_MARK.format(item.number),
-                                                 "w:history": "1"}, [mark]))
+                    out.append(f'<w:hyperlink w:anchor="{_REF_MARK.format(item.number)}" '
+                               f'w:history="1">{mark}</w:hyperlink>')
                 else:
-                    p.append(mark)
+                    out.append(mark)
             elif isinstance(item, Link):
-                p.append(self.hyperlink(item.text, item.url))
+                out.append(self.hyperlink(item.text, item.url))
             else:
                 raise TypeError(f"not an inline: {item!r}")
+        return "".join(out)
 
-    def hyperlink(self, text: str, url: str) -> Any:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    def relate(self, rtype: str, target: str, external: bool = False) -> str:
+        """A new relationship of the document; its id the first rIdN free, as Word numbers them."""
+        n = 1
+        while f"rId{n}" in self._rel_ids:
+            n += 1
+        rid = f"rId{n}"
+        self._rel_ids.add(rid)
+        self.rels.append((rid, rtype, target, external))
+        return rid
 
+    def hyperlink(self, text: str, url: str) -> str:
         # The one link policy (briefgen/links.py): a javascript:, file: or UNC target
         # would be live in Word (a UNC link opens an SMB connection), so it stays text.
         target = links.safe(url)
         if target is None:
             return self.run(text or url)
-        run = self.run(text or url, style="Hyperlink")
-        rid = self.doc.part.relate_to(target, RT.HYPERLINK, is_external=True)
-        return _el("w:hyperlink", {"r:id": rid, "w:history": "1"}, [run])
-
-    def bookmark(self, p: Any, name: str) -> None:
-        """Wrap the paragraph's content in a bookmark; ids are sequential, never random."""
-        self._bookmark_id += 1
-        bid = str(self._bookmark_id)
-        start = _el("w:bookmarkStart", {"w:id": bid, "w:name": name})
-        ppr = p.pPr
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            p.insert(0, start)
-        p.append(_el("w:bookmarkEnd", {"w:id": bid}))
+        if target not in self._links:
+            self._links[target] = self.relate(_HYPERLINK, target, external=True)
+        return (f'<w:hyperlink r:id="{self._links[target]}" w:history="1">'
+                f'{self.run(text or url, style="Hyperlink")}</w:hyperlink>')
 
     def outline_mark(self) -> str:
         self._outline_index += 1
@@ -134,23 +138,20 @@ class BriefWriter:
         for style, text in (("Title", meta.title), ("Subtitle", meta.subtitle),
                             ("Edition", meta.edition)):
             if text:
-                self.paragraph(style).append(self.run(text))
+                self.paragraph(style, self.run(text))
 
     def block(self, block: Any) -> None:
         if isinstance(block, Heading):
             level = min(max(block.level, 1), 3)
-            p = self.paragraph(f"Heading {level}")
-            p.append(self.run(block.text))
-            self.bookmark(p, self.outline_mark())
+            self.paragraph(f"Heading {level}", self.run(block.text), mark=self.outline_mark())
         elif isinstance(block, Paragraph):
             style = {"lead": "Lead", "note": "Source Note"}.get(block.role, "Normal")
-            self.inlines(self.paragraph(style), block.inlines)
+            self.paragraph(style, self.inlines(block.inlines))
         elif isinstance(block, BulletList):
+            bullet = self.template.bullet_num
+            props = _number(bullet) if bullet is not None else ""
             for item in block.items:
-                p = self.paragraph("List Bullet")
-                if self.template.bullet_num is not None:
-                    _number(p, self.template.bullet_num)
-                self.inlines(p, item)
+                self.paragraph("List Bullet", self.inlines(item), props=props)
         elif isinstance(block, NumberedList):
             self.numbered(block)
         elif isinstance(block, Table):
@@ -159,9 +160,9 @@ class BriefWriter:
             self.figure(block)
         elif isinstance(block, Callout):
             if block.title:
-                self.paragraph("Key Messages Title").append(self.run(block.title))
+                self.paragraph("Key Messages Title", self.run(block.title))
             for item in block.items:
-                self.inlines(self.paragraph("Key Messages"), item)
+                self.paragraph("Key Messages", self.inlines(item))
         elif isinstance(block, References):
             self.references(block)
         elif isinstance(block, TableOfContents):
@@ -171,67 +172,55 @@ class BriefWriter:
 
     def numbered(self, block: NumberedList) -> None:
         """A numbered list that restarts at ``block.start``: its own w:num with a startOverride."""
-        num = self.numbering.add_num(self.template.number_abstract)
-        num.add_lvlOverride(ilvl=0).add_startOverride(max(int(block.start), 0))
-        num_id = int(num.numId)
+        num_id = 1                               # the first id free, as python-docx and Word pick
+        while num_id in self._num_ids:
+            num_id += 1
+        self._num_ids.add(num_id)
+        self.nums.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{self.template.number_abstract}"/>'
+                         f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{max(int(block.start), 0)}"/>'
+                         "</w:lvlOverride></w:num>")
         for item in block.items:
-            p = self.paragraph("List Number")
-            _number(p, num_id)
-            self.inlines(p, item)
+            self.paragraph("List Number", self.inlines(item), props=_number(num_id))
 
     def table(self, block: Table) -> None:
-        from docx.oxml.ns import qn
-        from docx.oxml.table import CT_Tbl
-        from docx.shared import Twips
-        from docx.table import Table as DocxTable
-
         ncols = max([len(block.header), *(len(row) for row in block.rows)], default=0)
         if ncols == 0:
             return
-        if block.caption:
-            cap = self.paragraph("Caption")
-            cap.get_or_add_pPr().keepNext_val = True      # a caption stays with its table
-            cap.append(self.run(block.caption))
+        if block.caption:        # a caption stays with its table
+            self.paragraph("Caption", self.run(block.caption), props="<w:keepNext/>")
         weights = list(block.widths or ())[:ncols]
         weights += [1.0] * (ncols - len(weights))
         weights = [w if w and w > 0 else 1.0 for w in weights]
         total = sum(weights)
         widths = [int(self.template.text_width * w / total) for w in weights]
 
-        tbl = CT_Tbl.new_tbl(1 + len(block.rows), ncols, Twips(self.template.text_width))
-        self.body._insert_tbl(tbl)
-        tbl.tblPr.style = self.ids["Brief Table"]
-        DocxTable(tbl, self.doc._body).autofit = False   # fixed layout: widths are honoured
-        look = tbl.tblPr.find(qn("w:tblLook"))
-        if look is not None:
-            look.set(qn("w:firstColumn"), "0")
-            look.set(qn("w:val"), "0420")
-        for gc, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths):
-            gc.set(qn("w:w"), str(width))
-        tbl_w = tbl.tblPr.find(qn("w:tblW"))
-        tbl_w.set(qn("w:w"), str(sum(widths)))
-        tbl_w.set(qn("w:type"), "dxa")
-
-        rows = [[(Text(h),) for h in block.header], *[list(r) for r in block.rows]]
-        for r_index, (tr, cells) in enumerate(zip(tbl.tr_lst, rows)):
-            tr_pr = tr.get_or_add_trPr()
-            tr_pr.append(_el("w:cantSplit"))
-            if r_index == 0:
-                tr_pr.append(_el("w:tblHeader"))          # repeat the header on each page
-            for c_index, tc in enumerate(tr.tc_lst):
-                tc.get_or_add_tcPr().get_or_add_tcW().set(qn("w:w"), str(widths[c_index]))
-                tc.tcPr.tcW.set(qn("w:type"), "dxa")
+        # Fixed layout: the widths are honoured.
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{attr(self.ids["Brief Table"])}"/>'
+               f'<w:tblW w:type="dxa" w:w="{sum(widths)}"/><w:tblLayout w:type="fixed"/>{_TBL_LOOK}'
+               "</w:tblPr><w:tblGrid>"]
+        out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+        out.append("</w:tblGrid>")
+        rows: list[list[Inlines]] = [[(Text(h),) for h in block.header], *[list(r) for r in block.rows]]
+        for r_index, cells in enumerate(rows):
+            # Rows never split over pages; the header row repeats on each page.
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if r_index == 0
+                       else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for c_index, width in enumerate(widths):
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>')
                 if c_index < len(cells):
                     # Cells are set ragged: justified Chinese (Normal's) spreads a short
                     # cell's characters across the column ("《 电 子 商 务 》").
-                    tc.p_lst[0].get_or_add_pPr().append(_el("w:jc", {"w:val": "left"}))
-                    self.inlines(tc.p_lst[0], cells[c_index])
+                    out.append(f'<w:p><w:pPr><w:jc w:val="left"/></w:pPr>{self.inlines(cells[c_index])}</w:p>')
+                else:
+                    out.append("<w:p/>")
+                out.append("</w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.out.append("".join(out))
         if block.note:
-            self.inlines(self.paragraph("Source Note"), block.note)
+            self.paragraph("Source Note", self.inlines(block.note))
 
     def figure(self, block: Figure) -> None:
-        from docx.oxml import parse_xml
-
         from ... import charts
         from .. import docx_chart
 
@@ -242,55 +231,51 @@ class BriefWriter:
             geo = charts.layout(block.chart, width / 20, self.house.body_size * 0.85,
                                 self.house.accent, charts.estimate_width)
             height_pt = geo.height * 1.3 + 36
-            r_id = docx_chart.add_chart(self.doc.part, block.chart, self.house)
-            run = _el("w:r")
-            run.append(parse_xml(docx_chart.inline_xml(
-                r_id, width * _EMU_PER_TWIP, round(height_pt * 12700), _clean(block.alt_text),
-                _clean(block.caption))))
-            self.paragraph("Figure").append(run)
+            number = 1
+            while f"word/charts/chart{number}.xml" in self.parts or any(
+                    m.name == f"word/charts/chart{number}.xml" for m in self.template.static):
+                number += 1
+            self.parts.update(docx_chart.chart_parts(number, block.chart, self.house))
+            r_id = self.relate(docx_chart.CHART_REL, f"charts/chart{number}.xml")
+            drawing = docx_chart.inline_xml(r_id, self._next_drawing, width * _EMU_PER_TWIP,
+                                            round(height_pt * 12700), clean(block.alt_text),
+                                            clean(block.caption))
+            self._next_drawing += 1
+            self.paragraph("Figure", f"<w:r>{drawing}</w:r>")
         if block.caption:
-            self.paragraph("Caption").append(self.run(block.caption))
+            self.paragraph("Caption", self.run(block.caption))
         if block.source:
-            self.inlines(self.paragraph("Source Note"), block.source)
+            self.paragraph("Source Note", self.inlines(block.source))
 
     def references(self, block: References) -> None:
         if block.title:
-            p = self.paragraph("Heading 1")
-            p.append(self.run(block.title))
-            self.bookmark(p, self.outline_mark())
+            self.paragraph("Heading 1", self.run(block.title), mark=self.outline_mark())
         for ref in block.items:
-            p = self.paragraph("Bibliography")
-            p.append(self.run(f"[{ref.number}]\t"))
-            p.append(self.run(ref.text))
+            content = self.run(f"[{ref.number}]\t") + self.run(ref.text)
             if ref.url:
-                p.append(self.run(" "))
-                p.append(self.hyperlink(ref.url, ref.url))
-            self.bookmark(p, _REF_MARK.format(ref.number))
+                content += self.run(" ") + self.hyperlink(ref.url, ref.url)
+            self.paragraph("Bibliography", content, mark=_REF_MARK.format(ref.number))
 
     def toc(self, block: TableOfContents) -> None:
         """Write a real TOC field, pre-filled with the headings so it reads well before an update."""
         # LibreOffice shows the pre-filled entries as they are; Word rebuilds the field with
         # page numbers on open (settings/updateFields and the dirty flag).
         if block.title:
-            self.paragraph("TOC Heading").append(self.run(block.title))
-        begin = [
-            _el("w:r", children=[_el("w:fldChar", {"w:fldCharType": "begin", "w:dirty": "true"})]),
-            _el("w:r", children=[_instr('TOC \\o "1-3" \\h \\z \\u')]),
-            _el("w:r", children=[_el("w:fldChar", {"w:fldCharType": "separate"})]),
-        ]
+            self.paragraph("TOC Heading", self.run(block.title))
+        begin = ('<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+                 + field_instr('TOC \\o "1-3" \\h \\z \\u')
+                 + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
         entries = self.outline or [(1, _TOC_PLACEHOLDER.get(self.lang, _TOC_PLACEHOLDER["en"]))]
         for index, (level, text) in enumerate(entries, start=1):
-            p = self.paragraph(f"TOC {level}")
-            if index == 1:
-                for r in begin:
-                    p.append(r)
-            if not self.outline:
-                p.append(self.run(text))
-                continue
-            # No page numbers yet: Word adds them when it updates the field on open.
-            p.append(_el("w:hyperlink", {"w:anchor": _HEADING_MARK.format(index),
-                                         "w:history": "1"}, [self.run(text)]))
-        p.append(_el("w:r", children=[_el("w:fldChar", {"w:fldCharType": "end"})]))
+            if self.outline:
+                # No page numbers yet: Word adds them when it updates the field on open.
+                content = (f'<w:hyperlink w:anchor="{_HEADING_MARK.format(index)}" w:history="1">'
+                           f"{self.run(text)}</w:hyperlink>")
+            else:
+                content = self.run(text)
+            self.paragraph(f"TOC {level}", (begin if index == 1 else "") + content
+                           + (end if index == len(entries) else ""))
 
     # ---- the whole document
 
@@ -298,20 +283,18 @@ class BriefWriter:
         self.title_block()
         for block in self.brief.blocks:
             self.block(block)
-        if any(isinstance(b, TableOfContents) for b in self.brief.blocks):
-            _ask_to_update_fields(self.doc)
-        properties(self.doc, self.brief)
-        renumber_drawings(self.doc)
-        return stable_zip(package_members(self.doc), zip_time(self.brief.meta.date))
+        return self.package(ask_to_update=any(isinstance(b, TableOfContents) for b in self.brief.blocks))
+
+    def package(self, *, ask_to_update: bool) -> bytes:
+        """The .docx of what has been written; ``ask_to_update`` has Word fill the fields on open
+        (it asks first): only a brief with a table of contents needs it."""
+        return package(self.template, self.brief, body="".join(self.out), rels=self.rels,
+                       nums="".join(self.nums), parts=self.parts, ask_to_update=ask_to_update)
 
 
-def _number(p: Any, num_id: int) -> None:
-    """Attach list numbering ``num_id`` to paragraph ``p``."""
-    num_pr = p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
-
-
+def _number(num_id: int) -> str:
+    """The paragraph properties that attach list numbering ``num_id``."""
+    return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
 
 
 def _unbreakable(label: str, lang: str) -> str:

@@ -1,82 +1,113 @@
-"""The package around the body: document properties, picture ids, and a reproducible zip."""
+"""The package around the body: document properties, relationships, content types, the zip."""
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Iterable
 
 from ... import clock
 from ...document import Brief, Paragraph, plain
-from .xml import _LANG_TAG, _clean
+from .prepared import Prepared, rels_name
+from .wml import LANG_TAG, attr, clean, esc
+from .zipped import member, write
 
-if TYPE_CHECKING:
-    from docx.document import Document as DocxDocument
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 
-def properties(doc: DocxDocument, brief: Brief) -> None:
+def core_xml(brief: Brief) -> bytes:
     """File > Info as it is true of this brief: its title, its publisher (or nobody), its dates.
 
-    Everything the template's (or python-docx's) own properties said goes first."""
+    Nothing the template's (or python-docx's) own properties said is kept."""
     meta = brief.meta
-    when = _stamp(meta.date)
-    cp = doc.core_properties
-    for child in list(cp._element):
-        cp._element.remove(child)
 
     def prop(text: str) -> str:
-        return _clean(text)[:255]       # the limit python-docx enforces for properties
+        return esc(clean(text)[:255])     # the limit python-docx enforces for properties
 
     lede = next((plain(b.inlines) for b in brief.blocks
                  if isinstance(b, Paragraph) and b.role == "lead"), "")
-    publisher = prop(meta.author)       # the organisation of the house style, or empty
-    cp.title = prop(meta.title)
-    cp.subject = prop(meta.subject)
-    cp.author = publisher
-    cp.last_modified_by = publisher
-    cp.keywords = prop(", ".join(meta.keywords))
-    cp.language = _LANG_TAG.get(meta.lang, "en-GB")
-    cp.comments = prop(lede or meta.subtitle)
-    cp.identifier = prop(meta.brief_id)
-    cp.created = when
-    cp.modified = when
-    cp.revision = 1
-    _app_properties(doc, publisher)
+    publisher = prop(meta.author)         # the organisation of the house style, or empty
+    when = _stamp(meta.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"{_DECLARATION}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{prop(meta.title)}</dc:title><dc:subject>{prop(meta.subject)}</dc:subject>"
+        f"<dc:creator>{publisher}</dc:creator><cp:lastModifiedBy>{publisher}</cp:lastModifiedBy>"
+        f"<cp:keywords>{prop(', '.join(meta.keywords))}</cp:keywords>"
+        f"<dc:language>{LANG_TAG.get(meta.lang, 'en-GB')}</dc:language>"
+        f"<dc:description>{prop(lede or meta.subtitle)}</dc:description>"
+        f"<dc:identifier>{prop(meta.brief_id)}</dc:identifier>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+        "<cp:revision>1</cp:revision></cp:coreProperties>").encode("utf-8")
 
 
-def _app_properties(doc: DocxDocument, publisher: str) -> None:
+def app_xml(brief: Brief) -> bytes:
     """Extended properties without the template's claims (its program, page and word counts)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    for rel in doc.part.package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
-            company = f"<Company>{_xml_text(publisher)}</Company>" if publisher else ""
-            rel.target_part._blob = (
-                "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'extended-properties">' f"{company}<DocSecurity>0</DocSecurity>"
-                "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-                "<HyperlinksChanged>false</HyperlinksChanged></Properties>").encode("utf-8")
+    publisher = esc(clean(brief.meta.author)[:255])
+    company = f"<Company>{publisher}</Company>" if publisher else ""
+    return (f"{_DECLARATION}"
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties">' f"{company}<DocSecurity>0</DocSecurity>"
+            "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+            "<HyperlinksChanged>false</HyperlinksChanged></Properties>").encode("utf-8")
 
 
-def renumber_drawings(doc: DocxDocument) -> None:
-    """Give every picture a document-wide unique, sequential id (Word repairs duplicates)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    parts = [doc.part]
-    for rel in doc.part.rels.values():
-        if rel.reltype in (RT.HEADER, RT.FOOTER):
-            parts.append(rel.target_part)
-    next_id = 1
-    for part in parts:
-        for doc_pr in part.element.iter(
-                "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
-            doc_pr.set("id", str(next_id))
-            next_id += 1
+def rels_xml(rels: Iterable[tuple[str, str, str, bool]]) -> bytes:
+    items = "".join(f'<Relationship Id="{attr(rid)}" Type="{attr(rtype)}" Target="{attr(target)}"'
+                    + (' TargetMode="External"/>' if external else "/>")
+                    for rid, rtype, target, external in rels)
+    return f'{_DECLARATION}<Relationships xmlns="{_PKG_REL}">{items}</Relationships>'.encode("utf-8")
 
 
-# --------------------------------------------------------------------------- reproducible zip
+def content_types_xml(template: Prepared, defaults: Iterable[tuple[str, str]],
+                      overrides: Iterable[tuple[str, str]]) -> bytes:
+    """The template's content types plus those of the parts a brief adds (its charts)."""
+    by_ext = sorted({**dict(defaults), **dict(template.defaults)}.items())
+    overrides = sorted({**dict(template.overrides), **dict(overrides)}.items())
+    return (f'{_DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            + "".join(f'<Default Extension="{attr(ext)}" ContentType="{attr(ct)}"/>'
+                      for ext, ct in by_ext)
+            + "".join(f'<Override PartName="{attr(name)}" ContentType="{attr(ct)}"/>'
+                      for name, ct in overrides)
+            + "</Types>").encode("utf-8")
+
+
+def package(t: Prepared, brief: Brief, *, body: str, rels: Iterable[tuple[str, str, str, bool]],
+            nums: str, parts: dict[str, bytes], ask_to_update: bool) -> bytes:
+    """The .docx: the template's deflated parts, its settings (asking Word to update the fields
+    on open, or not), and the brief's own: ``body`` and ``nums`` filled into the template's
+    document and numbering, the document's ``rels``, the charts' ``parts``, the properties."""
+    from ..docx_chart import CHART_CT, XLSX_CT
+
+    own = {
+        t.document: (t.document_xml[0] + body + t.document_xml[1]).encode("utf-8"),
+        rels_name(t.document): rels_xml(rels),
+        t.numbering: (t.numbering_xml[0] + nums + t.numbering_xml[1]).encode("utf-8"),
+        t.core: core_xml(brief),
+    }
+    if t.app is not None:
+        own[t.app] = app_xml(brief)
+    # A workbook by its extension, a chart by its name: as python-docx declares them.
+    charts = [("/" + name, CHART_CT) for name in parts if name.endswith(".xml")]
+    books = [("xlsx", XLSX_CT)] if any(name.endswith(".xlsx") for name in parts) else []
+    own["[Content_Types].xml"] = content_types_xml(t, books, charts)
+    own.update(parts)
+
+    members = {m.name: m for m in t.static}
+    settings = t.settings[1] if ask_to_update else t.settings[0]
+    members[settings.name] = settings
+    for name, blob in own.items():
+        members[name] = member(name, blob)
+    order = [n for n in _FIRST if n in members] + sorted(n for n in members if n not in _FIRST)
+    return write([members[n] for n in order], zip_time(brief.meta.date))
+
+
+# --------------------------------------------------------------------------- the one time a .docx holds
 
 
 def _stamp(brief_date: date) -> datetime:
@@ -91,47 +122,3 @@ def _stamp(brief_date: date) -> datetime:
 def zip_time(brief_date: date) -> tuple[int, int, int, int, int, int]:
     stamp = max(_stamp(brief_date), datetime(1980, 1, 1, tzinfo=timezone.utc))  # zip cannot go before 1980
     return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-
-
-def _xml_text(text: str) -> str:
-    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def package_members(doc: DocxDocument) -> dict[str, bytes]:
-    """The package's parts by zip member name, exactly as ``doc.save`` would write them.
-
-    Saving through python-docx deflates every part only for :func:`_stable_zip` to
-    inflate and deflate it again (a fifth of a brief's Word time); these are the
-    steps of docx.opc.package.OpcPackage.save, with a dict in place of the zip."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    class Members(dict):
-        def write(self, pack_uri: Any, blob: bytes) -> None:   # PhysPkgWriter's interface
-            self[pack_uri.membername] = blob
-
-    package = doc.part.package
-    for part in package.parts:
-        part.before_marshal()
-    members = Members()
-    PackageWriter._write_content_types_stream(members, package.parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, package.parts)
-    return dict(members)
-
-
-def stable_zip(members: dict[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """Zip a package's members with one timestamp, fixed attributes and a stable member order."""
-    first = ("[Content_Types].xml", "_rels/.rels")
-    order = [n for n in first if n in members] + sorted(n for n in members if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time)
-            info.create_system = 0                        # same bytes on every platform
-            info.external_attr = 0
-            if name.endswith((".png", ".jpeg", ".jpg")):
-                info.compress_type = zipfile.ZIP_STORED   # already compressed
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, members[name], compresslevel=6)
-    return out.getvalue()

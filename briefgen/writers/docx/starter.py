@@ -17,7 +17,6 @@ from ...document import (Brief, BriefMeta, BulletList, Callout, Citation, Headin
                          Text)
 from ...style import HouseStyle
 from .body import BriefWriter
-from .package import package_members, properties, renumber_drawings, stable_zip, zip_time
 from .template import _template
 
 #: What each sample paragraph says, by language: (style named, what it is for).
@@ -112,32 +111,20 @@ def _sample(style: HouseStyle, lang: str) -> Brief:
 
 def starter(style: HouseStyle, lang: str = "en") -> bytes:
     """The starter reference document for ``style`` in ``lang`` ("en" or "zh"), as .docx bytes."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
-
     say = _SAY[lang]
     own = style if style.reference_docx is None else _without_reference(style)
     brief = _sample(own, lang)
-    writer = BriefWriter(brief, own, _template(own, lang))
+    # No header or footer: one here would replace a brief's own, in every language.
+    writer = BriefWriter(brief, own, _template(own, lang, header_footer=False))
     writer.title_block()
     for block in brief.blocks:
         writer.block(block)
     # The styles no block of the sample uses, each on a paragraph of its own.
     for name, text in (("Figure", say["figure"]), ("Header", say["header_sample"]),
                        ("Footer", say["footer_sample"])):
-        writer.paragraph(name).append(writer.run(text))
-    # No header or footer: one here would replace a brief's own, in every language.
-    sect_pr = writer.body.find(qn("w:sectPr"))
-    for tag in ("w:headerReference", "w:footerReference"):
-        for ref in sect_pr.findall(qn(tag)):
-            sect_pr.remove(ref)
-    for rid, rel in list(writer.doc.part.rels.items()):
-        if rel.reltype in (RT.HEADER, RT.FOOTER):
-            del writer.doc.part.rels[rid]
+        writer.paragraph(name, writer.run(text))
     # Not BriefWriter.write: a template must not ask to update its fields whenever it is opened.
-    properties(writer.doc, brief)
-    renumber_drawings(writer.doc)
-    return stable_zip(package_members(writer.doc), zip_time(brief.meta.date))
+    return writer.package(ask_to_update=False)
 
 
 def _without_reference(style: HouseStyle) -> HouseStyle:

@@ -3,22 +3,23 @@
 ``HouseStyle.reference_docx`` works like pandoc's reference doc: the document
 starts from that file, keeps its page setup, header, footer and styles, and only
 the styles it lacks are added.  The result is prepared once per (house style,
-language) and kept as bytes; each brief loads a fresh copy, so nothing leaks
-between calls and threads.
+language), cut into the parts a brief fills and the parts it keeps (prepared.py),
+and kept: in memory, and in the user cache folder for the next process (cache.py).
+A brief only reads it, so nothing leaks between calls and threads.
 """
 from __future__ import annotations
 
 import functools
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import BriefgenError
 from ...style import HouseStyle
-from . import reference as _reference
 from .styles import _STYLE_NAMES, _define_styles, _numbering_root
-from .xml import (_CM, _EMU_PER_TWIP, _el, _field, _ppr, _rpr, _run_rpr, _text_run, word_fonts)
+from . import wml
+from .prepared import Prepared, cut
+from .xml import _CM, _EMU_PER_TWIP, _el, _ppr, _rpr, _runs, word_fonts
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -30,18 +31,6 @@ _FOOTER_TEXT = {"en": ("Page ", " of ", ""), "zh": ("第 ", " 页，共 ", " 页
 
 
 # --------------------------------------------------------------------------- the prepared template
-
-@dataclass(frozen=True)
-
-
-class _Template:
-    """A styled, empty document as bytes plus what rendering needs to know about it."""
-
-    data: bytes
-    style_ids: dict[str, str]        # UI name -> style id, for every style in _STYLE_NAMES
-    number_abstract: int             # abstractNum that numbered lists restart from
-    bullet_num: int | None           # numId for bullets when List Bullet has no numbering
-    text_width: int                  # twips
 
 
 def _reference_key(style: HouseStyle) -> tuple[str, int, int] | None:
@@ -56,25 +45,39 @@ def _reference_key(style: HouseStyle) -> tuple[str, int, int] | None:
     return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
-def _template(style: HouseStyle, lang: str) -> _Template:
-    return _prepare(style, lang, _reference_key(style))
+def _template(style: HouseStyle, lang: str, header_footer: bool = True) -> Prepared:
+    return _prepare(style, lang, _reference_key(style), header_footer)
 
 
 @functools.lru_cache(maxsize=16)
+def _prepare(style: HouseStyle, lang: str, reference: tuple[str, int, int] | None,
+             header_footer: bool) -> Prepared:
+    """The styled empty document for ``style`` and ``lang``, from the user cache folder when a
+    process made it before (it is the slow part: python-docx alone takes longer to import
+    than a brief takes to write), else made and kept there."""
+    from . import cache
+
+    key = cache.key(style, lang, reference, header_footer)
+    prepared = cache.read(key)
+    if prepared is None:
+        prepared = _make(style, lang, reference is not None, header_footer)
+        cache.write(key, prepared)
+    return prepared
 
 
-def _prepare(style: HouseStyle, lang: str, reference: tuple[str, int, int] | None) -> _Template:
-    """Build the styled empty document for ``style`` and ``lang`` (cached: it is the slow part)."""
+def _make(style: HouseStyle, lang: str, has_reference: bool, header_footer: bool) -> Prepared:
     import docx
 
-    own = reference is None
+    own = not has_reference
     if own:
         doc = docx.Document()
         _strip_default_template(doc)
     else:
         # Sizes checked before any part is inflated; only styles, numbering, theme, settings,
         # headers and footers (with their own pictures) are kept (see _reference.py).
-        doc = _reference.load(Path(style.reference_docx))
+        from . import reference
+
+        doc = reference.load(Path(style.reference_docx))
         _clear_body(doc)
 
     if own:
@@ -88,11 +91,47 @@ def _prepare(style: HouseStyle, lang: str, reference: tuple[str, int, int] | Non
     style_ids, number_abstract, bullet_num = _define_styles(doc, style, lang, own, numbering,
                                                             text_width)
     _settings(doc, lang)
-    _header_footer(doc, style, lang, style_ids, own)
+    if header_footer:
+        _header_footer(doc, style, lang, style_ids, own)
+    else:
+        _drop_header_footer(doc)
+    doc.core_properties      # noqa: B018 -- python-docx adds the core properties part if missing
+    first_drawing = _number_drawings(doc)
 
     buf = io.BytesIO()
     doc.save(buf)
-    return _Template(buf.getvalue(), style_ids, number_abstract, bullet_num, text_width)
+    return cut(buf.getvalue(), style_ids, number_abstract, bullet_num, text_width, first_drawing)
+
+
+def _number_drawings(doc: DocxDocument) -> int:
+    """Number the header's and footer's pictures 1, 2, ...; return the id the body's first takes.
+
+    Word repairs a document whose pictures share an id; these come first so that the
+    parts stay the same in every brief and the body's charts continue the count."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    next_id = 1
+    for rel in doc.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            for doc_pr in rel.target_part.element.iter(
+                    "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
+                doc_pr.set("id", str(next_id))
+                next_id += 1
+    return next_id
+
+
+def _drop_header_footer(doc: DocxDocument) -> None:
+    """No header or footer (the starter reference document: one there would replace a brief's own)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    sect_pr = doc.element.body.find(qn("w:sectPr"))
+    for tag in ("w:headerReference", "w:footerReference"):
+        for ref in sect_pr.findall(qn(tag)):
+            sect_pr.remove(ref)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype in (RT.HEADER, RT.FOOTER):
+            del doc.part.rels[rid]
 
 
 def _strip_default_template(doc: DocxDocument) -> None:
@@ -202,11 +241,10 @@ def _settings(doc: DocxDocument, lang: str) -> None:
             theme_lang.set(qn("w:val"), "zh-CN")
 
 
-def _ask_to_update_fields(doc: DocxDocument) -> None:
+def _ask_to_update_fields(settings: Any) -> None:
     """Have Word fill the fields on open (it asks first): only a brief with a table of contents needs it."""
     from docx.oxml.ns import qn
 
-    settings = doc.settings.element
     update = _el("w:updateFields", {"w:val": "true"})
     # Schema order: updateFields sits after the few elements that precede it in CT_Settings.
     anchor = None
@@ -235,15 +273,15 @@ def _header_footer(doc: DocxDocument, house: HouseStyle, lang: str, ids: dict[st
                    own: bool) -> None:
     """Organisation name in the header, "Page N of M" in the footer, unless the template has its own."""
     section = doc.sections[0]
-    rpr = _run_rpr(house, lang)
+    rpr = wml.run_props(lang)
     header = section.header
     if own or header.is_linked_to_previous:
         p = _cleared_paragraph(header, ids["Header"])
-        p.append(_text_run(house.organisation_for(lang), rpr))
+        p.extend(_runs(wml.run(house.organisation_for(lang), rpr)))
         if house.logo is not None:
             from docx.shared import Cm
             from docx.text.paragraph import Paragraph as DocxParagraph
-            p.append(_text_run("\t", rpr))
+            p.extend(_runs(wml.run("\t", rpr)))
             try:
                 DocxParagraph(p, header).add_run().add_picture(str(house.logo), height=Cm(0.8))
             except Exception as exc:
@@ -252,11 +290,5 @@ def _header_footer(doc: DocxDocument, house: HouseStyle, lang: str, ids: dict[st
     if own or footer.is_linked_to_previous:
         p = _cleared_paragraph(footer, ids["Footer"])
         before, middle, after = _FOOTER_TEXT.get(lang, _FOOTER_TEXT["en"])
-        p.append(_text_run(before, rpr))
-        for r in _field("PAGE", "1", rpr):
-            p.append(r)
-        p.append(_text_run(middle, rpr))
-        for r in _field("NUMPAGES", "1", rpr):
-            p.append(r)
-        if after:
-            p.append(_text_run(after, rpr))
+        p.extend(_runs(wml.run(before, rpr) + wml.field("PAGE", "1", rpr) + wml.run(middle, rpr)
+                       + wml.field("NUMPAGES", "1", rpr) + (wml.run(after, rpr) if after else "")))

@@ -1,33 +1,23 @@
-"""WordprocessingML building blocks: elements, run and paragraph properties, runs, fields.
+"""WordprocessingML elements for preparing the template: styles' run and paragraph properties.
 
-Everything here makes XML and knows nothing about a brief.  python-docx is imported
-inside the functions: `briefgen --help` must not pay for it.
+Everything here makes lxml elements and knows nothing about a brief; a brief's own
+body is written as text (wml.py).  python-docx is imported inside the functions:
+`briefgen --help` must not pay for it, and a brief whose template is in the user
+cache folder never imports it.
 """
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from typing import Any, Iterable, Sequence
 
-from ... import characters
 from ...errors import BriefgenError
 from ...style import HouseStyle
-from ...units import WORD_JOINER, keep_with_units
+from .wml import LANG_TAG as _LANG_TAG
+from .wml import W_NS
 
 _CM = 567                         # twentieths of a point (twips) per centimetre
 _EMU_PER_TWIP = 635
-_LANG_TAG = {"en": "en-GB", "zh": "zh-CN"}
-_NO_WIDTH_NON_BREAK = "\u200d"
-
-#: Han, kana, CJK punctuation and full-width forms: text that is never set in italic.
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
-_CJK_PIECES = re.compile(f"{_CJK.pattern}+|(?:(?!{_CJK.pattern}).)+", re.S)
-
-
-def _clean(text: str) -> str:
-    """``text`` without the characters the character policy refuses (XML cannot hold most)."""
-    return characters.strip(text)
 
 
 def _hex(colour: str) -> str:
@@ -43,9 +33,6 @@ def _half_points(size: float) -> str:
 
 
 # --------------------------------------------------------------------------- XML helpers
-
-_SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
-
 
 def _el(tag: str, attrs: dict[str, str] | None = None, children: Iterable[Any] = ()) -> Any:
     """A new WordprocessingML element; ``attrs`` keys are prefixed names such as ``w:val``.
@@ -167,59 +154,8 @@ def _ppr(*, keep_next: bool = False, keep_lines: bool = False, num_id: int | Non
     return _el("w:pPr", children=kids)
 
 
-def _field(instr: str, cached: str, rpr: Any | None = None) -> list[Any]:
-    """The runs of one complex field (begin, instruction, separate, cached result, end)."""
-    def run(*kids: Any) -> Any:
-        r = _el("w:r", children=[copy.deepcopy(rpr)] if rpr is not None else [])
-        for kid in kids:
-            r.append(kid)
-        return r
+def _runs(xml: str) -> list[Any]:
+    """The elements of ``xml``, runs written by :mod:`.wml`, to append to a paragraph."""
+    from docx.oxml import parse_xml
 
-    t_instr = _el("w:instrText", {"xml:space": "preserve"})
-    t_instr.text = f" {instr} "
-    t_cached = _el("w:t", {"xml:space": "preserve"})
-    t_cached.text = cached
-    return [run(_el("w:fldChar", {"w:fldCharType": "begin"})), run(t_instr),
-            run(_el("w:fldChar", {"w:fldCharType": "separate"})), run(t_cached),
-            run(_el("w:fldChar", {"w:fldCharType": "end"}))]
-
-
-def _run_rpr(house: HouseStyle, lang: str, *, style_id: str | None = None, bold: bool = False,
-             italic: bool = False) -> Any:
-    """A run's properties: optional character style, bold/italic, East Asian font and language."""
-    kids: list[Any] = []
-    if style_id:
-        kids.append(_el("w:rStyle", {"w:val": style_id}))
-    # The East Asian font itself is declared once, on the styles and document
-    # defaults, so an analyst (or a reference docx) can change it in one place.
-    if lang == "zh":
-        # Shared punctuation (“ ” · …) is set in the East Asian font in a Chinese brief.
-        kids.append(_el("w:rFonts", {"w:hint": "eastAsia"}))
-    if bold:
-        kids.append(_el("w:b"))
-    if italic:
-        kids.append(_el("w:i"))
-    kids.append(_lang_el(lang))
-    return _el("w:rPr", children=kids)
-
-
-def _text_run(text: str, rpr: Any) -> Any:
-    r = _el("w:r", children=[copy.copy(rpr)])   # lxml copies an element with its subtree
-    # Word and LibreOffice do not honour the word joiner between Chinese characters; both
-    # keep a zero-width joiner together (Word's own "No-Width Non Break" character).
-    text = keep_with_units(_clean(text)).replace(WORD_JOINER, _NO_WIDTH_NON_BREAK)
-    if "\t" in text or "\n" in text or "\r" in text:
-        r.text = text                # CT_R.text turns \t and \n into Word tabs and breaks
-    elif text:
-        # The one w:t that CT_R.text (or CT_R.add_t) would make, without their loops.
-        t = _el("w:t", {"xml:space": "preserve"} if len(text.strip()) < len(text) else None)
-        t.text = text
-        r.append(t)
-    return r
-
-
-def _instr(text: str) -> Any:
-    el = _el("w:instrText", {"xml:space": "preserve"})
-    el.text = f" {text} "
-    return el
-
+    return list(parse_xml(f'<w:p xmlns:w="{W_NS}">{xml}</w:p>'))
