@@ -1,10 +1,11 @@
 """The user cache folder: what briefgen keeps between processes, and the rules for trusting it.
 
-Four things are kept under ``~/.cache/briefgen/`` (platformdirs' user cache folder
+Five things are kept under ``~/.cache/briefgen/`` (platformdirs' user cache folder
 on other systems): the parsed content (``library/``, library/cache.py), compiled
 templates (``templates/``, write/compiled.py), and two kinds of small JSON records
 kept by :class:`Records`: page counts of laid-out briefs (``layout/``, measures.py)
-and fitting's decisions (``fits/``, build.py).
+and fitting's decisions (``fits/``, build.py); and prepared Word templates
+(``word/``, writers/docx/cache.py).
 
 Every file is read back as data a brief depends on, some of it as code, so the same
 rules hold for all of them (``paths.private``): a folder or file is trusted only if
@@ -145,26 +146,35 @@ class Records:
             if folder is None or write_replacing(folder, f"{key}.json", lambda fh: json.dump(record, fh),
                                                  binary=False):
                 return
-            _records_folder.cache_clear()   # the folder was removed while we ran: make it again
+            _code_folder.cache_clear()   # the folder was removed while we ran: make it again
 
     def _folder(self) -> Path | None:
-        try:
-            return _records_folder(str(root() / self.name), code_digest(), self.keep)
-        except (ImportError, OSError):
-            return None
+        return code_folder(self.name, code_digest(), self.keep, "*.json")
+
+
+def code_folder(name: str, code: str, keep: int, pattern: str) -> Path | None:
+    """The folder ``name/code`` of the user cache, this user's alone, or None.
+
+    What one version of briefgen's code keeps is of no use to another: the folders of
+    other code under ``name`` are removed when this code first makes its own, and past
+    ``keep`` files matching ``pattern`` the oldest half goes."""
+    try:
+        return _code_folder(str(root() / name), code, keep, pattern)
+    except (ImportError, OSError):
+        return None
 
 
 @functools.lru_cache(maxsize=8)
-def _records_folder(base_path: str, code: str, keep: int) -> Path | None:
+def _code_folder(base_path: str, code: str, keep: int, pattern: str) -> Path | None:
     base = Path(base_path)
     folder = base / code
     fresh = not folder.exists()
     if trusted_folder(base, create=True) is None or trusted_folder(folder, create=True) is None:
         return None
-    if fresh:      # new code: what other code recorded is of no use now
+    if fresh:      # new code: what other code kept is of no use now
         for other in base.iterdir():
             if other.name != code and other.is_dir() and not other.is_symlink():
                 shutil.rmtree(other, ignore_errors=True)
     else:
-        prune(folder, keep, "*.json", down_to=keep // 2)
+        prune(folder, keep, pattern, down_to=keep // 2)
     return folder

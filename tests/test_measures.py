@@ -43,7 +43,7 @@ def _new_process() -> None:
 
     briefgen.build._fitted.clear()
     shutil.rmtree(briefgen.usercache.root() / "fits", ignore_errors=True)
-    briefgen.usercache._records_folder.cache_clear()
+    briefgen.usercache._code_folder.cache_clear()
 
 
 def _entries(tmp_path: Path) -> list[Path]:

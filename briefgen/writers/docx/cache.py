@@ -10,7 +10,8 @@ brief takes to write) and some 50 ms more; what comes out depends only on
 
 so it is kept in the user cache folder (``~/.cache/briefgen/word/`` on Linux), one
 file per template, under a SHA-256 of all of these; a folder written by other code is
-removed when new code first writes.  A file is read only if the folder and the file
+removed when new code first writes, and past 64 templates the oldest half goes
+(usercache.py holds these rules for every cache).  A file is read only if the folder and the file
 belong to this user and nobody else may write them, and only if its contents match
 the digest it carries; anything else (a stale, truncated or foreign file) is a miss
 and the template is prepared again, never an error.  It holds XML text and zip
@@ -23,16 +24,14 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from ... import __version__
-from ...paths import private as _private
 from ...style import HouseStyle
+from ...usercache import code_folder, read_trusted, write_replacing
 from .prepared import Prepared
 from .zipped import Member
 
@@ -132,67 +131,24 @@ def _decode(name: str, data: bytes) -> Prepared:
 
 # --------------------------------------------------------------------------- the folder
 
-
-@functools.lru_cache(maxsize=4)
-def _folder_for(root: str, code: str) -> Path | None:
-    base = Path(root)
-    folder = base / code
-    fresh = not folder.exists()
-    with contextlib.suppress(OSError):
-        base.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.mkdir(exist_ok=True, mode=0o700)
-    try:
-        if not (_private(os.lstat(base), folder=True) and _private(os.lstat(folder), folder=True)):
-            return None
-    except OSError:
-        return None
-    if fresh:      # new code: templates other code prepared are of no use now
-        for other in base.iterdir():
-            if other.name != code and other.is_dir() and not other.is_symlink():
-                shutil.rmtree(other, ignore_errors=True)
-    return folder
-
-
-def _folder() -> Path | None:
-    try:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "word"
-        return _folder_for(str(root), _code_digest())
-    except (ImportError, OSError):
-        return None
+#: Prepared templates kept per code version (one per style, language and reference docx).
+KEEP = 64
 
 
 def read(name: str) -> Prepared | None:
-    folder = _folder()
-    if folder is None:
+    folder = code_folder("word", _code_digest(), KEEP, "*.bin")
+    data = read_trusted(folder / f"{name}.bin", _MAX_BYTES + 1) if folder is not None else None
+    if data is None or len(data) > _MAX_BYTES:
         return None
     try:
-        fd = os.open(folder / f"{name}.bin", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not _private(st, folder=False) or st.st_size > _MAX_BYTES:
-                return None
-            return _decode(name, fh.read())
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return _decode(name, data)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
 
 
 def write(name: str, prepared: Prepared) -> None:
     """Write one template by renaming a temporary file into place: concurrent workers never
     see half a file.  Any failure (a read-only home, a full disk) is silent."""
-    folder = _folder()
-    if folder is None:
-        return
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_encode(name, prepared))
-            os.replace(tmp, folder / f"{name}.bin")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError:
-        return
+    folder = code_folder("word", _code_digest(), KEEP, "*.bin")
+    if folder is not None:
+        write_replacing(folder, f"{name}.bin", lambda fh: fh.write(_encode(name, prepared)))
