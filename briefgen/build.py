@@ -23,7 +23,7 @@ from .paths import data_dir
 from .plan import BenchmarkChoice, Plan, argue
 from .spec import LANGS, BriefSpec
 from .style import DEFAULT_STYLE, HouseStyle
-from .usercache import Records
+from .usercache import Records, bypassed
 from .write import write
 from .write.narrative import templates_version
 from .writers import extension, render
@@ -81,6 +81,15 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
 
 def build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None = None,
           style: HouseStyle = DEFAULT_STYLE, cache: bool = True) -> Built:
+    """The brief for ``spec`` in each of ``formats``.  With ``cache=False`` nothing is read
+    from or kept in the user cache folder (fit decisions, page counts, Word templates,
+    compiled templates)."""
+    with bypassed(not cache):
+        return _build(spec, formats, library, templates=templates, style=style, cache=cache)
+
+
+def _build(spec: BriefSpec, formats: Sequence[str], library: Library, *, templates: str | None,
+           style: HouseStyle, cache: bool) -> Built:
     fitted = plan_for(spec, library, templates=templates, style=style, draw="pdf" in formats,
                       cache=cache)
     if spec.lang not in fitted.briefs:        # fitted without it: its templates failed once

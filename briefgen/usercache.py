@@ -17,6 +17,7 @@ is a miss, never an error.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import hashlib
 import importlib.util
@@ -26,12 +27,29 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import __version__
 from .paths import private
 
 _CODE = Path(__file__).resolve().parent
+#: Set while a brief is made with ``cache=False`` (``--no-cache``): nothing is read or kept.
+_BYPASSED: contextvars.ContextVar[bool] = contextvars.ContextVar("briefgen_cache_bypassed", default=False)
+
+
+@contextlib.contextmanager
+def bypassed(bypass: bool = True) -> Iterator[None]:
+    """Within this block (in this thread), every cache here reads nothing and keeps nothing."""
+    token = _BYPASSED.set(bypass)
+    try:
+        yield
+    finally:
+        _BYPASSED.reset(token)
+
+
+def in_use() -> bool:
+    """False inside :func:`bypassed`."""
+    return not _BYPASSED.get()
 
 
 def root() -> Path:
@@ -158,6 +176,8 @@ def code_folder(name: str, code: str, keep: int, pattern: str) -> Path | None:
     What one version of briefgen's code keeps is of no use to another: the folders of
     other code under ``name`` are removed when this code first makes its own, and past
     ``keep`` files matching ``pattern`` the oldest half goes."""
+    if not in_use():
+        return None
     try:
         return _code_folder(str(root() / name), code, keep, pattern)
     except (ImportError, OSError):

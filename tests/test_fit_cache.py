@@ -125,3 +125,17 @@ def test_other_specs_and_content_are_other_decisions(writes, tmp_path):
     briefgen.make_all(**CUT, audience="education", formats=("md",))
     briefgen.make_all(**CUT, formats=("md",), edition=__import__("datetime").date(2027, 1, 1))
     assert len(_decisions(tmp_path)) == 3
+
+
+def test_no_cache_leaves_the_cache_folder_alone(writes, tmp_path):
+    # Every cache (parsed content, fit decisions, page counts, Word templates, compiled
+    # templates) is bypassed, in every format, from the API as from `--no-cache`.
+    import briefgen.write.narrative
+    import briefgen.writers.docx.template
+
+    _new_process()
+    briefgen.write.narrative._environment.cache_clear()
+    briefgen.write.narrative._phrases.cache_clear()
+    briefgen.writers.docx.template._prepare.cache_clear()
+    briefgen.make_all(**CUT, lang="zh", formats=("pdf", "docx", "md", "html"), cache=False)
+    assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []

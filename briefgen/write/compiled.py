@@ -18,17 +18,14 @@ import contextlib
 import functools
 import hashlib
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
 from .. import __version__
-from ..paths import private as _private
+from ..usercache import in_use, prune, read_trusted, root, trusted_folder, write_replacing
 
 #: Compiled templates kept; a user with many template folders keeps the newest.
 KEEP = 64
@@ -53,13 +50,10 @@ class CompiledTemplates(BytecodeCache):
     """jinja2's bytecode cache in a private folder of the user's cache."""
 
     def _folder(self, create: bool) -> Path | None:
+        if not in_use():                 # --no-cache: compile, keep nothing
+            return None
         try:
-            import platformdirs
-
-            folder = Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "templates"
-            if create:
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            return folder if _private(os.lstat(folder), folder=True) else None
+            return trusted_folder(root() / "templates", create)
         except (ImportError, OSError):
             return None
 
@@ -68,15 +62,8 @@ class CompiledTemplates(BytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         folder = self._folder(create=False)
-        if folder is None:
-            return
-        try:
-            fd = os.open(folder / self._name(bucket), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as fh:
-                if not _private(os.fstat(fh.fileno()), folder=False):
-                    return
-                data = fh.read()
-        except OSError:
+        data = read_trusted(folder / self._name(bucket)) if folder is not None else None
+        if data is None:
             return
         try:
             bucket.load_bytecode(io.BytesIO(data))   # checks jinja2's magic and the source checksum
@@ -85,28 +72,6 @@ class CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         folder = self._folder(create=True)
-        if folder is None:
-            return
-        try:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    bucket.write_bytecode(fh)
-                os.replace(tmp, folder / self._name(bucket))
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            _prune(folder)
-        except Exception:  # a read-only home or a full disk: compiled again next time
-            return
-
-
-def _prune(folder: Path) -> None:
-    timed = []
-    for path in folder.glob("*.cache"):
-        with contextlib.suppress(OSError):
-            timed.append((path.stat().st_mtime_ns, path))
-    for _, path in sorted(timed, reverse=True)[KEEP:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+        # A read-only home or a full disk: compiled again next time.
+        if folder is not None and write_replacing(folder, self._name(bucket), bucket.write_bytecode):
+            prune(folder, KEEP, "*.cache")
