@@ -107,23 +107,30 @@ def _say_if_shorter(fitted: Fitted, n: int, estimates: Mapping[str, float], writ
         return fitted
     room = pages - 1                       # filled pages that leave the last page unused
     close = []
+    # Layouts made here are of the very briefs returned, so they are kept: the build
+    # then reuses the drawn PDF instead of laying the same brief out a second time.
+    measured = dict(fitted.measured)
     for lang, brief in fitted.briefs.items():
-        if lang in fitted.measured:
-            filled = fitted.measured[lang].filled
+        if lang in measured:
+            filled = measured[lang].filled
         elif estimates[lang] <= room - CERTAIN_PAGES - SHORTER_ROOM or measure is None:
             filled = estimates[lang] + CERTAIN_PAGES      # the estimate is off by less than that
         else:
-            filled = measure(brief).filled
+            measured[lang] = measure(brief)
+            filled = measured[lang].filled
         if filled > room:
-            return fitted
+            return replace(fitted, measured=measured)
         if filled > room - CERTAIN_PAGES:
             close.append(lang)
     plan = replace(fitted.plan, shorter=True)
     briefs = {lang: write(plan, lang) for lang in fitted.briefs}
-    if measure is not None and any(measure(briefs[lang]).pages >= pages for lang in close):
-        return fitted                      # the line itself would fill the last page
-    # The measured layouts lack the line, so none is kept.
-    return Fitted(plan, briefs, {})
+    shorter: dict[str, Measured] = {}
+    for lang in close if measure is not None else ():
+        shorter[lang] = measure(briefs[lang])
+        if shorter[lang].pages >= pages:
+            return replace(fitted, measured=measured)   # the line itself would fill the last page
+    # The layouts made before lack the line; those of the shorter briefs are theirs.
+    return Fitted(plan, briefs, shorter)
 
 
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:
