@@ -58,17 +58,18 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
         if key in _fitted:
             _fitted.move_to_end(key)
             return _fitted[key]
-    measure = None
+    measure = count = None
     if measured:
         from .writers.pdf import layout
 
-        measure = partial(layout, style=style, draw=draw)
+        # ``count`` lays out without drawing, for layouts whose PDF is not likely to be used.
+        measure, count = partial(layout, style=style, draw=draw), partial(layout, style=style, draw=False)
         if cache:
             from .measures import remembered
 
-            measure = remembered(measure, style)
+            measure, count = remembered(measure, style), remembered(count, style)
     fitted = fit(argue(spec, library), LANGS, partial(write, library=library, templates=templates, style=style),
-                 measure, required=spec.lang)
+                 measure, required=spec.lang, count=count)
     with _lock:
         _fitted[key] = fitted
         while len(_fitted) > _KEEP:
