@@ -28,27 +28,20 @@ REGIONAL = ("indicators", "findings", "cases", "recommendations", "facts")
 _EMPTY: tuple = ()
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a group with its units as references to the library's own, so every
-    figure keeps sharing one Unit object per unit, as a parsed library does."""
-
-    def __init__(self, file: io.BytesIO, units: Mapping[str, Any]):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._units = {id(u): key for key, u in units.items()}
-        self._keep = units
-
-    def persistent_id(self, obj: Any) -> Any:
-        key = self._units.get(id(obj))
-        return None if key is None else ("unit", key)
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _dumps(value: Any, units: Mapping[str, Any]) -> bytes:
-    buf = io.BytesIO()
-    _Pickler(buf, units).dump(value)
-    return buf.getvalue()
+def _share_units(group: dict[str, list], units: Mapping[str, Any]) -> None:
+    """Point a group's figures at the library's own Unit objects, as a parsed library's do
+    (each group was pickled on its own, so its units arrived as copies of equal value)."""
+    for ind in group["indicators"]:
+        shared = units.get(ind.unit.unit)
+        if shared is not None and shared is not ind.unit and shared == ind.unit:
+            object.__setattr__(ind, "unit", shared)
 
 
-def pack(records: Mapping[str, Mapping[str, Any]], units: Mapping[str, Any]) -> dict:
+def pack(records: Mapping[str, Mapping[str, Any]]) -> dict:
     """The regional kinds of ``records`` as pickled groups, one per region, and the summary
     of them that answering cross-region queries needs (see LazyIndex)."""
     group_of: dict[Any, int] = {}
@@ -82,7 +75,7 @@ def pack(records: Mapping[str, Mapping[str, Any]], units: Mapping[str, Any]) -> 
         if r.benchmark:
             learned.setdefault(r.benchmark, {})[r.region] = None
     cited = frozenset(r.source for kind in REGIONAL for r in records[kind].values() if r.source)
-    return {"where": where, "group_of": group_of, "groups": [_dumps(g, units) for g in groups],
+    return {"where": where, "group_of": group_of, "groups": [_dumps(g) for g in groups],
             "measures": {m: tuple(rs) for m, rs in measures.items()},
             "finding_themes": {t: tuple(rs) for t, rs in finding_themes.items()},
             "case_themes": {r: tuple(ts) for r, ts in case_themes.items()},
@@ -110,15 +103,8 @@ class _Groups:
         with self.lock:
             hit = self.loaded.get(g)
             if hit is None:
-                units = self.units
-
-                class _Unpickler(self.unpickler):   # type: ignore[misc, name-defined]
-                    def persistent_load(self, pid: Any) -> Any:
-                        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == "unit" and pid[1] in units:
-                            return units[pid[1]]
-                        raise pickle.UnpicklingError("unknown reference in a cached record group")
-
-                hit = _Unpickler(io.BytesIO(self.blobs[g] or b"")).load()
+                hit = self.unpickler(io.BytesIO(self.blobs[g] or b"")).load()
+                _share_units(hit, self.units)
                 for kind, records in hit.items():
                     store = self.kinds[kind]
                     for rec in records:

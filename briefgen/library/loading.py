@@ -190,7 +190,7 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
         # The regional kinds go in per region (lazy.py): a later brief unpickles only its regions.
         parsed_cache.store(cache_key, {"fingerprint": fingerprint, "units": units, "names": names,
                                        "records": {k: v for k, v in records.items() if k not in lazy.REGIONAL},
-                                       "regional": lazy.pack(records, units), "notes": tuple(problems.notes),
+                                       "regional": lazy.pack(records), "notes": tuple(problems.notes),
                                        "untranslated": {lang: dict(lib.untranslated(lang)) for lang in LANGS}})
     return lib
 
