@@ -68,8 +68,9 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
     decisions = _decision_key(key, templates) if cache else None
     fitted = _refitted(argument, decisions, writer) if decisions else None
     if fitted is None:
-        fitted = fit(argument, LANGS, writer, _measure(style, draw, cache) if measured else None,
-                     required=spec.lang)
+        # ``count`` lays out without drawing, for layouts whose PDF is not likely to be used.
+        measure, count = (_measure(style, draw, cache), _measure(style, False, cache)) if measured else (None, None)
+        fitted = fit(argument, LANGS, writer, measure, required=spec.lang, count=count)
         if decisions and set(fitted.briefs) == set(LANGS):   # a language left out is no decision to keep
             _DECISIONS.put(decisions, {"step": fitted.step, "shorter": fitted.plan.shorter})
     with _lock:

@@ -80,7 +80,7 @@ def refit(argument: Argument, step: int, shorter: bool, langs: Sequence[str], wr
 
 
 def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure | None = None,
-        required: str | None = None) -> Fitted:
+        required: str | None = None, count: Measure | None = None) -> Fitted:
     """The largest cut of ``argument`` whose brief fits in every language of ``langs``.
 
     The budgets from the full one down form a chain in which each step only removes
@@ -89,7 +89,13 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
     is near the budget is laid out.  A language other than ``required`` whose templates
     cannot be written (a user's broken Chinese template, say) is left out of the fitting
     rather than failing a brief in another language; its own brief then fails with the
-    template's message."""
+    template's message.
+
+    ``count``, when given, lays a brief out only to count its pages (it need not draw
+    the PDF, which costs as much again).  It serves the layouts whose file is not
+    likely to be wanted: those of languages other than ``required``, and those of a
+    brief about to be rewritten.  Either way the pages, and so the plan, are the same."""
+    quick = _Layouts(measure, count or measure, required)
     chain = [argument.budget]
     while chain[-1].can_shrink():
         chain.append(chain[-1].shrink())
@@ -125,10 +131,10 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         plan, briefs, estimates = draft(n)
         near = [lang for lang in langs if estimates[lang] > pages - CERTAIN_PAGES]
         if measure is None or not near:
-            return _say_if_shorter(Fitted(plan, briefs, {}, n), estimates, write, measure)
-        measured = {lang: measure(briefs[lang]) for lang in near}
+            return _say_if_shorter(Fitted(plan, briefs, {}, n), estimates, write, quick)
+        measured = {lang: quick(lang)(briefs[lang]) for lang in near}
         if all(m.pages <= pages for m in measured.values()) or n == len(chain) - 1:
-            return _say_if_shorter(Fitted(plan, briefs, measured, n), estimates, write, measure)
+            return _say_if_shorter(Fitted(plan, briefs, measured, n), estimates, write, quick)
         # The estimate was short by (filled - pages) for the longest language: cut that
         # much more in one go rather than measuring after every step.
         overshoot = max(m.filled for m in measured.values()) - pages
@@ -136,8 +142,25 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
         start = n + 1
 
 
+class _Layouts:
+    """Which of the two layout functions fit() was given serves a language's layout."""
+
+    def __init__(self, measure: Measure | None, count: Measure | None, required: str | None):
+        self.measure, self.count, self.required = measure, count, required
+
+    def __bool__(self) -> bool:
+        return self.measure is not None
+
+    def __call__(self, lang: str, drawn_wanted: bool = True) -> Measure:
+        """The drawing layout for the required language's brief when its file is likely to
+        be kept (``drawn_wanted``), else the one that only counts."""
+        use = self.measure if drawn_wanted and self.required in (lang, None) else self.count
+        assert use is not None
+        return use
+
+
 def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write,
-                    measure: Measure | None) -> Fitted:
+                    measure: _Layouts) -> Fitted:
     """``fitted``, its plan marked ``shorter`` and its briefs written again, if it holds
     everything the sources support (nothing was cut: its step is 0), something of which
     they hold too little (Plan.ran_out), and every language ends at least a page before
@@ -147,23 +170,32 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
         return fitted
     room = pages - 1                       # filled pages that leave the last page unused
     close = []
+    # Layouts made here are of the very briefs returned, so they are kept: the build
+    # then reuses the drawn PDF instead of laying the same brief out a second time.
+    measured = dict(fitted.measured)
     for lang, brief in fitted.briefs.items():
-        if lang in fitted.measured:
-            filled = fitted.measured[lang].filled
-        elif estimates[lang] <= room - CERTAIN_PAGES - SHORTER_ROOM or measure is None:
+        if lang in measured:
+            filled = measured[lang].filled
+        elif estimates[lang] <= room - CERTAIN_PAGES - SHORTER_ROOM or not measure:
             filled = estimates[lang] + CERTAIN_PAGES      # the estimate is off by less than that
         else:
-            filled = measure(brief).filled
+            # A brief the estimate puts inside ``room`` is most likely rewritten below, so
+            # its layout only counts; one past it is most likely the brief returned.
+            measured[lang] = measure(lang, estimates[lang] > room)(brief)
+            filled = measured[lang].filled
         if filled > room:
-            return fitted
+            return replace(fitted, measured=measured)
         if filled > room - CERTAIN_PAGES:
             close.append(lang)
     plan = replace(fitted.plan, shorter=True)
     briefs = {lang: write(plan, lang) for lang in fitted.briefs}
-    if measure is not None and any(measure(briefs[lang]).pages >= pages for lang in close):
-        return fitted                      # the line itself would fill the last page
-    # The measured layouts lack the line, so none is kept.
-    return Fitted(plan, briefs, {}, 0)
+    shorter: dict[str, Measured] = {}
+    for lang in close if measure else ():
+        shorter[lang] = measure(lang)(briefs[lang])
+        if shorter[lang].pages >= pages:
+            return replace(fitted, measured=measured)   # the line itself would fill the last page
+    # The layouts made before lack the line; those of the shorter briefs are theirs.
+    return Fitted(plan, briefs, shorter, 0)
 
 
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:

@@ -97,6 +97,8 @@ def _omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
     # Only a record that cites a left-out one is rebuilt: rebuilding every record (15,000
     # at 1,000 regions) cost more than the rest of a cold brief's planning.
     lacking = lib.untranslated(lang)
+    if not lacking and _every_recommendation_has_evidence(lib):
+        return lib, []           # nothing to leave out: no pass over every record (lazy.py)
 
     def keep(kind: str) -> dict:
         records, gone = getattr(lib, kind), frozenset(lacking.get(kind, ()))
@@ -124,6 +126,12 @@ def _omit_untranslated(lib: Library, lang: str) -> tuple[Library, list[str]]:
     stamp = hashlib.sha256(f"{lib.fingerprint}|only {lang}".encode()).hexdigest()
     return (replace(lib, indicators=ind, findings=fnd, cases=cas, recommendations=rec, facts=facts,
                     terms=keep("terms"), fingerprint=stamp), omitted)
+
+
+def _every_recommendation_has_evidence(lib: Library) -> bool:
+    # A library from the parsed-content cache says so without unpickling every region.
+    known = getattr(lib.recommendations, "every_one_has_evidence", None)
+    return known if known is not None else all(r.evidence for r in lib.recommendations.values())
 
 
 def library_for(spec, lib: Library) -> Library:

@@ -91,6 +91,38 @@ def test_a_warm_process_does_not_parse_the_content(cache_home, overlay, monkeypa
     assert again.indicators == first.indicators and again.recommendations == first.recommendations
 
 
+def test_a_library_from_the_cache_answers_every_query_as_the_parsed_one(cache_home, overlay):
+    # The cached library keeps each region's records pickled until a query is about that
+    # region: every answer, and its order, must be the parsed library's.
+    parsed = briefgen.load_library(overlays=[overlay], cache=True)      # parses, fills the cache
+    library_module._cache.clear()
+    cached = briefgen.load_library(overlays=[overlay])
+    assert list(cached.findings) == list(parsed.findings) and len(cached.cases) == len(parsed.cases)
+    regions = [*parsed.regions, None, "no-such-region"]
+    measures = sorted({i.measure for i in parsed.indicators.values() if i.measure}) + ["no-such-measure"]
+    themes = [*parsed.themes, "no-such-theme"]
+    for lib in (cached, parsed):
+        assert isinstance(lib.regions_named_in("City 00001 and 宿迁市"), set)
+    for rid in regions:
+        for query in ("indicators_of", "facts_of", "findings_of", "cases_of", "case_themes_of",
+                      "recommendations_of", "recommendations_learning_from", "children_of"):
+            assert getattr(cached, query)(rid) == getattr(parsed, query)(rid), (query, rid)
+        assert dict(cached.by_measure(rid)) == dict(parsed.by_measure(rid))
+    for measure in measures:
+        mine, theirs = cached.measure_across_regions(measure), parsed.measure_across_regions(measure)
+        assert list(mine.items()) == list(theirs.items())
+    for theme in themes:
+        for query in ("findings_on", "cases_on", "regions_with_cases_on"):
+            assert getattr(cached, query)(theme) == getattr(parsed, query)(theme), (query, theme)
+    assert cached.sources_cited() == parsed.sources_cited()
+    assert cached.regions_named_in("City 00001 and 宿迁市") == parsed.regions_named_in("City 00001 and 宿迁市")
+    # Whole passes see every record in load order, and the mappings stay read-only.
+    assert list(cached.indicators.items()) == list(parsed.indicators.items())
+    assert cached.cases == parsed.cases and dict(cached.facts) == dict(parsed.facts)
+    with pytest.raises(TypeError, match="read-only"):
+        cached.findings["x"] = None
+
+
 def test_an_edit_is_seen_even_when_size_and_time_are_kept(tmp_path, cache_home):
     content = tmp_path / "content"
     shutil.copytree(BATCH_CONTENT, content)

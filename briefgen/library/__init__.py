@@ -18,6 +18,7 @@ from ..names import closest
 from . import cache as parsed_cache
 from .readonly import ReadOnly
 from .index import Index, get
+from .lazy import REGIONAL, LazyIndex
 from .model import (Case, Fact, Finding, Indicator, Recommendation, Region, Source, Term, Theme)
 from .units import Unit, format_value
 
@@ -60,7 +61,7 @@ class Library:
     #: Things said while loading that are not problems (e.g. ignored export-only columns).
     notes: tuple[str, ...] = ()
     _names: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
-    _index: Index | None = field(default=None, init=False, repr=False, compare=False)
+    _index: Index | LazyIndex | None = field(default=None, init=False, repr=False, compare=False)
     _editions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _untranslated: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -73,14 +74,20 @@ class Library:
                 object.__setattr__(self, name, ReadOnly(name.lstrip("_"), value))
 
     @property
-    def index(self) -> Index:
+    def index(self) -> Index | LazyIndex:
         """The indexes, built on first use (a `briefgen check` never needs them)."""
         if self._index is None:
             # Without the cyclic collector, as loading is: ~10^5 new tuples set it off
             # hundreds of times for nothing (a quarter of the build at 1,000 regions).
+            # A library from the parsed-content cache keeps its figures, findings ... pickled per
+            # region until asked for (lazy.py); its index unpickles only what a query is about.
+            groups = getattr(self.indicators, "groups", None)
             with parsed_cache.without_gc():
-                index = Index(self.regions, self.indicators, self.findings, self.cases, self.recommendations,
-                              self.facts, self.terms)
+                if groups is not None and all(groups.kinds.get(k) is getattr(self, k) for k in REGIONAL):
+                    index = LazyIndex(groups, self.regions, self.terms)
+                else:
+                    index = Index(self.regions, self.indicators, self.findings, self.cases, self.recommendations,
+                                  self.facts, self.terms)
             object.__setattr__(self, "_index", index)
         return self._index  # type: ignore[return-value]
 

@@ -147,6 +147,12 @@ class _RecordsOnly(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not a briefgen record type")
 
 
+def records_unpickler() -> type[pickle.Unpickler]:
+    """The unpickler that admits briefgen's record types alone (for payloads kept pickled
+    inside a verified cache file, such as a library's per-region record groups)."""
+    return _RecordsOnly
+
+
 def load(key: str, suffix: str = SUFFIX) -> Any | None:
     """The payload stored under ``key``, or None when there is none that may be trusted."""
     try:

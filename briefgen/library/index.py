@@ -31,18 +31,9 @@ class Index:
                  terms: Mapping[str, Term] | None = None):
         facts, terms = facts or {}, terms or {}
         children: dict[str, list[str]] = defaultdict(list)
-        # Region names by their first two characters, then length: finding every name in a
-        # text then costs one lookup per character, however many regions there are.
-        names: dict[str, dict[int, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
-        short: dict[str, set[str]] = defaultdict(set)
         for r in regions.values():
             if r.parent:
                 children[r.parent].append(r.id)
-            for name in (r.name_en, r.name_zh):
-                if len(name) >= 2:
-                    names[name[:2]][len(name)][name].add(r.id)
-                elif name:
-                    short[name].add(r.id)
         ind_by_region: dict[str, list[Indicator]] = defaultdict(list)
         measured: dict[str, dict[str, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
         across: dict[str, dict[str, list[Indicator]]] = defaultdict(lambda: defaultdict(list))
@@ -73,11 +64,7 @@ class Index:
             fact_by_region[fact.region].append(fact)
         self.facts = _freeze(fact_by_region)
         self.children = _freeze(children)
-        self.names = MappingProxyType({start: MappingProxyType({n: MappingProxyType({k: frozenset(v)
-                                                                                     for k, v in g.items()})
-                                                                 for n, g in by_len.items()})
-                                       for start, by_len in names.items()})
-        self.short_names = MappingProxyType({k: frozenset(v) for k, v in short.items()})
+        self.names, self.short_names = names_index(regions)
         self.indicators = _freeze(ind_by_region)
         self.measures = MappingProxyType({rid: _freeze(g) for rid, g in measured.items()})
         self.across = MappingProxyType({m: _freeze(g) for m, g in across.items()})
@@ -103,19 +90,41 @@ class Index:
 
     def regions_named_in(self, text: str) -> set[str]:
         """Ids of the regions whose English or Chinese name occurs in ``text``."""
-        found: set[str] = set()
-        for name, ids in self.short_names.items():
-            if name in text:
-                found |= ids
-        names = self.names
-        for i in range(len(text) - 1):
-            by_length = names.get(text[i:i + 2])
-            if by_length:
-                for length, group in by_length.items():
-                    hit = group.get(text[i:i + length])
-                    if hit:
-                        found |= hit
-        return found
+        return regions_named_in(self.names, self.short_names, text)
+
+
+def names_index(regions: Mapping[str, Any]) -> tuple[Mapping, Mapping]:
+    """Region names by their first two characters, then length (and the one-character
+    names apart): finding every name in a text then costs one lookup per character,
+    however many regions there are."""
+    names: dict[str, dict[int, dict[str, set[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(set)))
+    short: dict[str, set[str]] = defaultdict(set)
+    for r in regions.values():
+        for name in (r.name_en, r.name_zh):
+            if len(name) >= 2:
+                names[name[:2]][len(name)][name].add(r.id)
+            elif name:
+                short[name].add(r.id)
+    return (MappingProxyType({start: MappingProxyType({n: MappingProxyType({k: frozenset(v) for k, v in g.items()})
+                                                       for n, g in by_len.items()})
+                              for start, by_len in names.items()}),
+            MappingProxyType({k: frozenset(v) for k, v in short.items()}))
+
+
+def regions_named_in(names: Mapping, short_names: Mapping, text: str) -> set[str]:
+    """Ids of the regions whose English or Chinese name occurs in ``text`` (see names_index)."""
+    found: set[str] = set()
+    for name, ids in short_names.items():
+        if name in text:
+            found |= ids
+    for i in range(len(text) - 1):
+        by_length = names.get(text[i:i + 2])
+        if by_length:
+            for length, group in by_length.items():
+                hit = group.get(text[i:i + length])
+                if hit:
+                    found |= hit
+    return found
 
 
 def get(mapping: Mapping[Any, tuple], key: Any) -> tuple:

@@ -13,7 +13,7 @@ from ..paths import data_dir
 from ..spec import LANGS
 from . import KINDS, Library, _name_key
 from . import cache as parsed_cache
-from . import loader, table
+from . import lazy, loader, table
 
 T = TypeVar("T")
 
@@ -187,8 +187,10 @@ def _load(folders: list[Path], seed_dir: Path, use_cache: bool = True) -> Librar
     lib = Library(**records, units=units, fingerprint=fingerprint,
                   folders=tuple(str(f) for f in folders), notes=tuple(problems.notes), _names=names)
     if cache_key is not None:   # only content that validated is ever cached
-        parsed_cache.store(cache_key, {"fingerprint": fingerprint, "records": records, "units": units,
-                                       "names": names, "notes": tuple(problems.notes),
+        # The regional kinds go in per region (lazy.py): a later brief unpickles only its regions.
+        parsed_cache.store(cache_key, {"fingerprint": fingerprint, "units": units, "names": names,
+                                       "records": {k: v for k, v in records.items() if k not in lazy.REGIONAL},
+                                       "regional": lazy.pack(records), "notes": tuple(problems.notes),
                                        "untranslated": {lang: dict(lib.untranslated(lang)) for lang in LANGS}})
     return lib
 
@@ -205,10 +207,12 @@ def _from_cache(payload: Any, fingerprint: str, folders: list[Path]) -> Library 
     if not isinstance(payload, dict) or payload.get("fingerprint") != fingerprint:
         return None
     records, units, names = payload.get("records"), payload.get("units"), payload.get("names")
-    notes = payload.get("notes", ())
-    if not (isinstance(records, dict) and set(records) == set(KINDS) and isinstance(units, dict)
-            and isinstance(names, dict) and all(isinstance(records[k], dict) for k in KINDS)):
+    notes, regional = payload.get("notes", ()), payload.get("regional")
+    if not (isinstance(records, dict) and set(records) == set(KINDS) - set(lazy.REGIONAL)
+            and isinstance(units, dict) and isinstance(names, dict) and lazy.valid(regional)
+            and all(isinstance(records[k], dict) for k in records)):
         return None
+    records = {**records, **lazy.unpack(regional, units, parsed_cache.records_unpickler())}
     lib = Library(**records, units=units, fingerprint=fingerprint,
                   folders=tuple(str(f) for f in folders), notes=tuple(notes), _names=names)
     untranslated = payload.get("untranslated")

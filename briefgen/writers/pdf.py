@@ -63,7 +63,7 @@ _PDF_LANG = pdf_tags.PDF_LANG
 
 # --------------------------------------------------------------------------- fonts
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)       # hashed by identity: _faces() makes one per font set
 class _Faces:
     """One font set, its faces registered with reportlab as they are first asked for.
 
@@ -475,9 +475,7 @@ def _cjk_line(chars: list, max_width: float, line_width: float, line_break: bool
     spacing of (slack / gaps), which _cjk_text_class turns into character spacing.
     A line whose slack would visibly letter-space it (a long Latin word pushed to
     the next line) stays ragged instead."""
-    from reportlab.platypus.paragraph import makeCJKParaLine
-
-    line = makeCJKParaLine(chars, max_width, line_width, max_width - line_width, line_break, calc_bounds)
+    line = _cjk_para_line(chars, max_width, line_width, max_width - line_width, line_break, calc_bounds)
     if not justify or line_break:
         return line
     glyphs = sum(1 for u in chars if u != "")
@@ -488,6 +486,48 @@ def _cjk_line(chars: list, max_width: float, line_width: float, line_break: bool
     else:
         line.extraSpace = 0              # set flush left: nothing to spread
     return line
+
+
+def _cjk_para_line(chars: list, max_width: float, width_used: float, extra_space: float, line_break: bool,
+                   calc_bounds: bool):
+    """reportlab's makeCJKParaLine, which joins a line's characters into runs of one frag,
+    without comparing each character's frag with the last: a character of the same frag
+    object as the one before joins its run as sameFrag would have said (a frag with a
+    cbDefn or a lineBreak is never the same, so each of its characters stands alone)."""
+    from reportlab.platypus.paragraph import FragLine, getAscentDescent, imgNormV, imgVRange, sameFrag
+
+    words = []
+    run: list = []
+    f0 = FragLine()
+    max_size = max_ascent = min_descent = 0
+    for u in chars:
+        f = u.frag
+        if f is f0 and not ("cbDefn" in f.__dict__ or "lineBreak" in f.__dict__):
+            run.append(u)          # same size and face: the bounds below cannot change
+            continue
+        font_size = f.fontSize
+        cb = getattr(f, "cbDefn", None) if calc_bounds else None
+        if getattr(cb, "width", 0):
+            descent, ascent = imgVRange(imgNormV(cb.height, font_size), cb.valign, font_size)
+        else:
+            ascent, descent = getAscentDescent(f.fontName, font_size)
+        max_size = max(max_size, font_size)
+        max_ascent = max(max_ascent, ascent)
+        min_descent = min(min_descent, descent)
+        if not sameFrag(f0, f):
+            f0 = f0.clone()
+            f0.text = "".join(run)
+            words.append(f0)
+            run = []
+            f0 = f
+        run.append(u)
+    if run:
+        f0 = f0.clone()
+        f0.text = "".join(run)
+        words.append(f0)
+    return FragLine(kind=1, extraSpace=extra_space, wordCount=1, words=words[1:], fontSize=max_size,
+                    ascent=max_ascent, descent=min_descent, maxWidth=max_width, currentWidth=width_used,
+                    lineBreak=line_break)
 
 
 def _cjk_lines(frags, max_widths, calc_bounds: bool, justify: bool = False):
