@@ -258,3 +258,20 @@ def test_key_messages_end_with_the_first_step(library, lang, first, later):
         lead = first if rec1.horizon == "short" else later
         assert [item.startswith(lead) for item in items] == [False] * (len(items) - 1) + [True]
         assert rec1.action(lang).rstrip("。.") in items[-1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_brief_without_recommendations_for_its_readers_does_not_say_the_sources_make_none(library, lang):
+    # The sources make many recommendations for Ningbo, none led by firms: the industry
+    # brief says so instead of "make no recommendations for it".
+    text = _brief(library, region="ningbo", audience="industry", lang=lang).brief.text()
+    n = len(library.recommendations_of("ningbo"))
+    assert n > 0
+    if lang == "en":
+        assert "make no recommendations" not in text and "address no recommendations" not in text
+        assert f"none of the {n} recommendations they make for it falls to firms" in text
+    else:
+        assert "也没有针对宁波的建议" not in text and "资料未提出针对宁波的建议" not in text
+        assert re.search(rf"{n}\W?条建议均不由企业、行业协会与平台实施", text)
+    government = _brief(library, region="ningbo", audience="government", lang=lang).brief.text()
+    assert "falls to" not in government and "均不由" not in government

@@ -233,8 +233,9 @@ def practice_fits(lib: Library, case: Case, region: str) -> bool:
 def reports_result(case: Case) -> bool:
     """Whether the source reports what came of a case (content says "Not reported" / 未见报道 otherwise)."""
     en, zh = case.result_en.strip().lower(), case.result_zh.strip()
+    # "成效未见报道；..." says no result as plainly as "未见报道" does.
     return not (en.startswith(("not reported", "no result")) or zh.startswith(("未见", "原文未报道"))
-                or "未见成效" in zh or "未见具体成效" in zh)
+                or any(words in zh[:12] for words in ("未见报道", "未见成效", "未见具体成效", "尚未见报道")))
 
 
 def own_cases(lib: Library, region: str, themes: list[str]) -> list[Case]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..document import (Block, Brief, BriefMeta, BulletList, Callout, Citation, Heading, Inlines,
                         NumberedList, Paragraph, References, Table, TableOfContents, Text)
@@ -244,7 +244,7 @@ class _Writer:
             text = self.w.km_contradiction(rname, self.short(plan.strength_themes[:2]), self.short(plan.gaps[:3]))
             items.append(self.sentence(text, problems[0]))
         else:
-            items.append((Text(self.w.km_no_problems(rname, len(plan.recommendations))),))
+            items.append((Text(self.w.km_no_problems(rname, len(plan.recommendations), **self.others())),))
         if plan.lesson:
             case = lib.cases[plan.lesson]
             field = self.point_of(case)
@@ -276,7 +276,8 @@ class _Writer:
         elif plan.shape == "situation":
             parts.append((Text(self.w.situation_brief(rname, any(g.practice for g in plan.gap_sections))),))
         else:
-            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), self.has_lesson_for_others())),))
+            parts.append((Text(self.w.thin_brief(rname, len(plan.recommendations), self.has_lesson_for_others(),
+                                                 **self.others())),))
         # The research edition's closing questions exist only where the plan has them.
         if plan.recommendations if self.spec.audience != "research" else plan.questions:
             parts.append((Text(self.w.audience_focus(self.spec.audience, rname)),))
@@ -528,6 +529,15 @@ class _Writer:
         parts += [Text(p.text, italic=True) if isinstance(p, Text) else p for p in self.sentence(meta, rec)]
         return tuple(parts)
 
+    def others(self) -> dict[str, Any]:
+        """When the brief holds none of the region's recommendations but the sources make some
+        for other readers: how many, and this brief's audience, so the text does not say the
+        sources make none (passed only then, so a template written before keeps working)."""
+        if self.plan.recommendations or self.spec.audience == "research":
+            return {}
+        n = len(self.lib.recommendations_of(self.spec.region))
+        return {"others": n, "audience": self.spec.audience} if n else {}
+
     def questions(self) -> list[Block]:
         if not self.plan.questions:
             return []
@@ -606,7 +616,8 @@ class _Writer:
             return []
         if plan.shape == "thin":
             n_figures = len(self.lib.indicators_of(self.spec.region))
-            questions = self.w.split("office_questions", rname, n_figures, len(plan.recommendations))
+            questions = self.w.split("office_questions", rname, n_figures, len(plan.recommendations),
+                                     **self.others())
             return [Heading(1, self.w.heading("open", region=rname)),
                     NumberedList(tuple((Text(q),) for q in questions if q))]
         if not self.lib.indicators_of(self.spec.region):

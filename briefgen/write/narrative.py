@@ -91,9 +91,9 @@ class Phrases:
             raise BriefgenError(f"template {self._origin} does not set the table '{table}'")
         return value
 
-    def split(self, name: str, *args: Any) -> list[str]:
+    def split(self, name: str, *args: Any, **kwargs: Any) -> list[str]:
         """A macro whose text is a '|'-separated list (table headers, labels)."""
-        return [part.strip() for part in getattr(self, name)(*args).split("|")]
+        return [part.strip() for part in getattr(self, name)(*args, **kwargs).split("|")]
 
 
 def _shown(user_dir: str | None, name: str) -> str:
