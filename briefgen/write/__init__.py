@@ -266,7 +266,10 @@ class _Writer:
         plan, rname = self.plan, self.name(self.spec.region)
         parts: list[Inlines] = []
         if self.region.profile(self.lang) and plan.budget.profile:
-            cites: list[Citation] = [self.cites.cite(s) for s in self.region.sources[:1]]
+            # A profile sums up what every source listed for the region says of it (Ningbo's
+            # strengths come from the series' articles, not its editor's note): all are cited.
+            cites: list[Citation] = sorted((self.cites.cite(s) for s in dict.fromkeys(self.region.sources)),
+                                           key=lambda c: c.number)
             parts.append((Text(self.prose(self.region.profile(self.lang)) + self.sep()), *cites))
         choice = plan.benchmark
         if choice.region:
