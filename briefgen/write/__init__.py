@@ -298,9 +298,13 @@ class _Writer:
         held = self.plan.ran_out()
         if not held:            # every kind at its cap: the shortfall is in the wording, not the sources
             return []
+        # Recommendations are counted for this brief's readers: an industry brief's "only two"
+        # are the two firms lead, not all the sources make (passed only then: see others()).
+        readers = ({"audience": self.spec.audience} if "recommendations" in held
+                   and self.spec.audience != "government" else {})
         text = self.w.shorter(self.spec.length, self.plan.budget.pages, self.name(self.spec.region),
                               [k for k, n in held.items() if n], [held[k] for k, n in held.items() if n],
-                              [k for k, n in held.items() if not n])
+                              [k for k, n in held.items() if not n], **readers)
         return [Paragraph((Text(text),), role="note")]
 
     # -------------------------------------------------------------- numbers
