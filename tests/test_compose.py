@@ -275,3 +275,11 @@ def test_a_brief_without_recommendations_for_its_readers_does_not_say_the_source
         assert re.search(rf"{n}\W?条建议均不由企业、行业协会与平台实施", text)
     government = _brief(library, region="ningbo", audience="government", lang=lang).brief.text()
     assert "falls to" not in government and "均不由" not in government
+
+
+def test_a_shorter_brief_counts_the_recommendations_its_readers_act_on(library):
+    text = _brief(library, region="zhejiang", audience="industry").brief.text()
+    line = next(s for s in text.split("\n") if "ends before its" in s)
+    assert "recommendations addressed to firms, industry associations and platforms for Zhejiang" in line
+    zh = _brief(library, region="zhejiang", audience="industry", lang="zh").brief.text()
+    assert "条由企业、行业协会与平台实施的建议" in zh
