@@ -72,7 +72,7 @@ def test_pdf_lines_never_part_a_number_from_its_unit(lang: str, tmp_path: Path,
     flat = text.replace(NBSP, " ").replace("\n", "")
     assert ("40亿元" in flat and "13.7亿吨" in flat) if lang == "zh" else "RMB 4 billion" in flat
     # The layout does break there without the rule (so the check above can fail).
-    monkeypatch.setattr("briefgen.writers.pdf.keep_with_units", lambda s: s)
+    monkeypatch.setattr("briefgen.writers.pdf.text.keep_with_units", lambda s: s)
     pdf.write_bytes(render(sliding(lang), "pdf"))
     assert line_splits(pdftotext(pdf), splits)
 
