@@ -14,6 +14,7 @@ import briefgen
 import briefgen.build
 from briefgen.spec import BriefSpec
 from briefgen.writers import pdf
+from briefgen.writers.pdf import typeset
 
 #: Near its page budget, so fitting it lays out the PDF (checked below).
 SPEC = dict(region="suqian", length="standard", lang="en")
@@ -30,7 +31,8 @@ def layouts(monkeypatch, tmp_path):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pdf, "layout", counted)
+    monkeypatch.setattr(pdf, "layout", counted)            # what fitting lays out with
+    monkeypatch.setattr(typeset, "layout", counted)        # what rendering a PDF lays out with
     return calls
 
 

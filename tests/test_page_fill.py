@@ -100,6 +100,7 @@ def test_a_stub_page_is_caught(library):
     from dataclasses import replace
 
     from briefgen.document import Paragraph, Text
+    from briefgen.style import DEFAULT_STYLE
     from briefgen.writers import pdf
 
     base = build(BriefSpec("jinhua", length="short"), [], library).brief
@@ -108,7 +109,7 @@ def test_a_stub_page_is_caught(library):
     while True:
         blocks.append(filler)
         brief = replace(base, blocks=tuple(blocks))
-        ctx, out = pdf._render(brief, pdf.DEFAULT_STYLE)     # the usual spacing, no copyfitting
+        ctx, out = pdf._render(brief, DEFAULT_STYLE)     # the usual spacing, no copyfitting
         if ctx.pages == 2:
             break
     assert any("last page holds only" in w for w in waste("synthetic", out.getvalue()))

@@ -17,7 +17,7 @@ import pytest
 
 import briefgen
 from briefgen.document import BulletList, Callout, Figure, References, Table
-from briefgen.writers import pdf
+from briefgen.writers import pdf, pdf_tags
 from sample_briefs import sample_brief
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
@@ -184,7 +184,7 @@ def test_marked_content_and_parent_tree_agree(briefs, lang):
     r = reader(data)
     root = r.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"].value is True
-    assert root["/Lang"] == pdf.pdf_tags.PDF_LANG[lang]
+    assert root["/Lang"] == pdf_tags.PDF_LANG[lang]
     nums = root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     tree = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
     for page in r.pages:
@@ -218,7 +218,7 @@ def test_runs_in_the_other_language_are_marked(tmp_path):
         data = pdf.render(brief)
         streams = b"".join(p.get_contents().get_data() for p in reader(data).pages)
         assert f"/Span <</Lang ({other}) /MCID".encode() in streams
-        assert f"/Lang ({pdf.pdf_tags.PDF_LANG[lang]})".encode() not in streams
+        assert f"/Lang ({pdf_tags.PDF_LANG[lang]})".encode() not in streams
         if shutil.which("pdfinfo"):
             # The run is an element's marked content of its own, so it reads as one piece.
             doc = struct_tree(data, tmp_path)

@@ -17,7 +17,7 @@ come from ``brief.meta.date``, so the same Brief gives the same bytes.
 
 The modules, in the order a brief passes through them: ``faces`` (fonts),
 ``text`` (markup), ``styles``, ``lines`` (line breaking), ``blocks`` (flowables),
-``pages`` (what every page carries) and ``render`` (layout, copyfitting, the file);
+``pages`` (what every page carries) and ``typeset`` (layout, copyfitting, the file);
 ``geometry`` holds the page measures they share.
 """
 from __future__ import annotations
@@ -25,6 +25,6 @@ from __future__ import annotations
 from .blocks import _block, _measurer
 from .faces import _faces
 from .geometry import _CM, _FOOTER_SIZE, _MARGIN, _MASTHEAD, MAX_TEXT_CHARS
-from .render import SHORT_PAGE, STUB_PAGE, TIGHT_SPACING, Layout, _render, layout, render
+from .typeset import SHORT_PAGE, STUB_PAGE, TIGHT_SPACING, Layout, _render, layout, render
 
 __all__ = ["render", "layout", "Layout", "MAX_TEXT_CHARS", "STUB_PAGE", "SHORT_PAGE", "TIGHT_SPACING"]
