@@ -113,3 +113,17 @@ def with_title_payload(narrative: str, payload: str) -> str:
     head = re.search(r"\{% macro title\([^)]*\) -%\}", narrative)
     assert head, "the narrative template has no title macro"
     return narrative[: head.end()] + payload + narrative[head.end():]
+
+
+def county_overlay(tmp_path: Path, counties: dict[str, str] | None = None, sources: str = "") -> Path:
+    """An office's overlay folder with counties of Suqian (id -> Chinese name; Siyang by
+    default), each listing ``sources`` if given, and nothing else yet."""
+    overlay = tmp_path / "office"
+    overlay.mkdir()
+    counties = counties or {"siyang": "泗阳"}
+    listed = f"\n  sources: [{sources}]" if sources else ""
+    overlay.joinpath("regions.yaml").write_text("".join(
+        f"- id: {rid}\n  name_en: {rid.capitalize()}\n  name_zh: {zh}\n  level: county\n  parent: suqian\n"
+        f"  profile_en: A county of Suqian.\n  profile_zh: 宿迁下辖县。{listed}\n" for rid, zh in counties.items()),
+        encoding="utf-8")
+    return overlay

@@ -9,6 +9,7 @@ import pytest
 from briefgen.build import build
 from briefgen.document import BulletList, Citation, Figure, Paragraph, Table, plain
 from briefgen.spec import BriefSpec
+from helpers import county_overlay
 
 AUDIENCES = ("government", "industry", "education", "research")
 _BUILT: dict = {}
@@ -254,24 +255,7 @@ def test_a_chart_never_puts_firms_and_warehouses_on_one_axis(tmp_path):
     the chart draws one of them, never both against the first one's unit."""
     from briefgen.library import load_library
 
-    overlay = tmp_path / "office"
-    overlay.mkdir()
-    (overlay / "regions.yaml").write_text("""
-- id: siyang
-  name_en: Siyang
-  name_zh: 泗阳
-  level: county
-  parent: suqian
-  profile_en: A county of Suqian.
-  profile_zh: 宿迁下辖县。
-- id: shuyang
-  name_en: Shuyang
-  name_zh: 沭阳
-  level: county
-  parent: suqian
-  profile_en: A county of Suqian.
-  profile_zh: 宿迁下辖县。
-""", encoding="utf-8")
+    overlay = county_overlay(tmp_path, {"siyang": "泗阳", "shuyang": "沭阳"})
     (overlay / "sources.yaml").write_text("""
 - id: office-bulletin
   title_en: County cross-border e-commerce bulletin

@@ -8,6 +8,7 @@ import pytest
 from briefgen.build import build
 from briefgen.plan.derived import compute, derive
 from briefgen.spec import BriefSpec
+from helpers import county_overlay
 
 
 def test_every_derived_figure_recomputes_from_its_inputs(library):
@@ -55,18 +56,7 @@ def test_edition_line_states_the_data_vintage(library):
 
 def _office_total(tmp_path, period: str, qualifier: str = "exact"):
     """A county office's own three-year total, as an overlay (its own bulletin, cited by page)."""
-    overlay = tmp_path / "office"
-    overlay.mkdir()
-    (overlay / "regions.yaml").write_text("""
-- id: siyang
-  name_en: Siyang
-  name_zh: 泗阳
-  level: county
-  parent: suqian
-  profile_en: A county of Suqian.
-  profile_zh: 宿迁下辖县。
-  sources: [siyang-bulletin]
-""", encoding="utf-8")
+    overlay = county_overlay(tmp_path, sources="siyang-bulletin")
     (overlay / "sources.yaml").write_text("""
 - id: siyang-bulletin
   title_en: Siyang County cross-border e-commerce bulletin

@@ -5,6 +5,7 @@ import pytest
 
 from briefgen.errors import ContentError, UsageError
 from briefgen.library import load_library
+from helpers import county_overlay
 
 
 def test_builtin_content_covers_the_seeds(library):
@@ -126,17 +127,7 @@ def test_yaml_cannot_construct_objects(content_copy):
 
 
 def test_overlay_adds_a_region_and_a_figure(tmp_path, library):
-    overlay = tmp_path / "office"
-    overlay.mkdir()
-    (overlay / "regions.yaml").write_text("""
-- id: siyang
-  name_en: Siyang
-  name_zh: 泗阳
-  level: county
-  parent: suqian
-  profile_en: A county of Suqian.
-  profile_zh: 宿迁下辖县。
-""", encoding="utf-8")
+    overlay = county_overlay(tmp_path)
     (overlay / "indicators.csv").write_text(
         "id,region,indicator_en,indicator_zh,value,unit,period,qualifier,theme,source,locator,section,note_en,note_zh\n"
         "siyang-cbec-2025,siyang,CBEC trade,跨境电商交易额,12.5,亿元,2025,exact,trade-scale,s003,office data,table 1,,\n",
