@@ -60,6 +60,17 @@ def _serialize(root: Any) -> str:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
+def _mark(parent: Any, last: Any) -> None:
+    """Mark where a brief's own elements go in ``parent``: before ``last`` (an element
+    that must stay at the end), or at the end if there is none."""
+    from lxml import etree
+
+    if last is not None:
+        last.addprevious(etree.Comment(_MARK))
+    else:
+        parent.append(etree.Comment(_MARK))
+
+
 def _cut(root: Any) -> tuple[str, str]:
     """The part's text before and after the comment marking where a brief's content goes."""
     head, mark, tail = _serialize(root).partition(f"<!--{_MARK}-->")
@@ -114,10 +125,7 @@ def cut(data: bytes, style_ids: dict[str, str], number_abstract: int, bullet_num
         root = new
     body = root.find(f"{{{W_NS}}}body")
     sect_pr = body[-1] if len(body) and body[-1].tag == f"{{{W_NS}}}sectPr" else None
-    if sect_pr is not None:
-        sect_pr.addprevious(etree.Comment(_MARK))
-    else:
-        body.append(etree.Comment(_MARK))
+    _mark(body, sect_pr)
     document_xml = _cut(root)
 
     numbering = related["numbering"]
@@ -125,10 +133,7 @@ def cut(data: bytes, style_ids: dict[str, str], number_abstract: int, bullet_num
     num_tag = f"{{{W_NS}}}num"
     num_ids = tuple(int(el.get(f"{{{W_NS}}}numId")) for el in num_root.iter(num_tag))
     cleanup = num_root.find(f"{{{W_NS}}}numIdMacAtCleanup")   # the one element after every w:num
-    if cleanup is not None:
-        cleanup.addprevious(etree.Comment(_MARK))
-    else:
-        num_root.append(etree.Comment(_MARK))
+    _mark(num_root, cleanup)
     numbering_xml = _cut(num_root)
 
     settings = related["settings"]
