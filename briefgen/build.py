@@ -65,7 +65,7 @@ def plan_for(spec: BriefSpec, library: Library, *, templates: str | None = None,
             return _fitted[key]
     argument = argue(spec, library)
     writer = partial(write, library=library, templates=templates, style=style)
-    decisions = _decision_key(key, templates) if cache else None
+    decisions = _decision_key(key) if cache else None
     fitted = _refitted(argument, decisions, writer) if decisions else None
     if fitted is None:
         # ``count`` lays out without drawing, for layouts whose PDF is not likely to be used.
@@ -134,8 +134,9 @@ def _valid_decision(record: object) -> bool:
 _DECISIONS = Records("fits", 20000, _valid_decision)
 
 
-def _decision_key(key: tuple, templates: str | None) -> str | None:
-    spec, fingerprint, _, _, user_templates, style, measured = key
+def _decision_key(key: tuple) -> str | None:
+    """The in-process key (plan_for's) as a name that holds between processes."""
+    spec, fingerprint, _, templates, user_templates, style, measured = key
     if not fingerprint:                   # a library built in memory, not loaded: nothing to key on
         return None
     from .measures import style_digest
