@@ -163,37 +163,41 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
                     measure: _Layouts) -> Fitted:
     """``fitted``, its plan marked ``shorter`` and its briefs written again, if it holds
     everything the sources support (nothing was cut: its step is 0), something of which
-    they hold too little (Plan.ran_out), and every language ends at least a page before
-    the budget, the line that says why included."""
+    they hold too little (Plan.ran_out), and every language, the line that says why
+    included, ends at least a page before the budget."""
     pages = fitted.plan.budget.pages
     if fitted.step or pages < 2 or not fitted.plan.ran_out():
         return fitted
     room = pages - 1                       # filled pages that leave the last page unused
-    close = []
-    # Layouts made here are of the very briefs returned, so they are kept: the build
-    # then reuses the drawn PDF instead of laying the same brief out a second time.
+    if not measure:
+        # The estimate alone: shorter only if, off by its worst, it still leaves the page.
+        if any(estimates[lang] + CERTAIN_PAGES > room for lang in fitted.briefs):
+            return fitted
+        plan = replace(fitted.plan, shorter=True)
+        return Fitted(plan, {lang: write(plan, lang) for lang in fitted.briefs}, {}, 0)
+    # A brief the estimate puts past ``room`` is most likely the one returned: lay it out
+    # (drawn, if its file is wanted) and keep the layout, so the build need not redo it.
+    # The longest first: once one language reaches the last page the others need no layout.
     measured = dict(fitted.measured)
-    for lang, brief in fitted.briefs.items():
-        if lang in measured:
-            filled = measured[lang].filled
-        elif estimates[lang] <= room - CERTAIN_PAGES - SHORTER_ROOM or not measure:
-            filled = estimates[lang] + CERTAIN_PAGES      # the estimate is off by less than that
-        else:
-            # A brief the estimate puts inside ``room`` is most likely rewritten below, so
-            # its layout only counts; one past it is most likely the brief returned.
-            measured[lang] = measure(lang, estimates[lang] > room)(brief)
-            filled = measured[lang].filled
-        if filled > room:
+    for lang in sorted(fitted.briefs, key=lambda lang: -estimates[lang]):
+        if lang not in measured and estimates[lang] > room:
+            measured[lang] = measure(lang)(fitted.briefs[lang])
+        if lang in measured and measured[lang].filled > room:
             return replace(fitted, measured=measured)
-        if filled > room - CERTAIN_PAGES:
-            close.append(lang)
+    # The shorter brief holds the unshortened one and a line, so where its layout ends
+    # within ``room`` the unshortened one does too: one layout answers both questions.
+    # It is needed only where the estimate, off by its worst, could reach past ``room``
+    # with the line, or where a layout shows little room to spare.
+    unsure = [lang for lang in fitted.briefs
+              if (measured[lang].filled > room - CERTAIN_PAGES if lang in measured
+                  else estimates[lang] + CERTAIN_PAGES + SHORTER_ROOM > room)]
     plan = replace(fitted.plan, shorter=True)
     briefs = {lang: write(plan, lang) for lang in fitted.briefs}
     shorter: dict[str, Measured] = {}
-    for lang in close if measure else ():
+    for lang in unsure:
         shorter[lang] = measure(lang)(briefs[lang])
-        if shorter[lang].pages >= pages:
-            return replace(fitted, measured=measured)   # the line itself would fill the last page
+        if shorter[lang].pages > room:
+            return replace(fitted, measured=measured)   # the brief, or the line, reaches the last page
     # The layouts made before lack the line; those of the shorter briefs are theirs.
     return Fitted(plan, briefs, shorter, 0)
 
@@ -201,6 +205,9 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:
     """The first index in [lo, hi) where ``fits`` holds (it holds from there on), else hi - 1."""
     last = hi - 1
+    if lo < last and fits(lo):
+        # Most briefs fit uncut, or just after a measured overshoot: one write, not five.
+        return lo
     while lo < last:
         mid = (lo + last) // 2
         if fits(mid):

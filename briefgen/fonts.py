@@ -359,6 +359,11 @@ def split_runs(text: str, fonts: Sequence[F],
     stays with the preceding run so that it is at least extractable; the PDF
     writer warns about such characters."""
     covers = [(cover or coverage)(f) for f in fonts]       # type: ignore[arg-type]
+    if all(map(covers[0].__contains__, map(ord, text))):
+        # The usual case, and a C-speed test: the first font has every character.
+        if text:
+            yield fonts[0], text
+        return
     current: F | None = None
     buf: list[str] = []
     for ch in text:

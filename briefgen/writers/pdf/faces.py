@@ -30,6 +30,10 @@ class _Faces:
     cold start pays for."""
 
     fonts: FontSet
+    #: (id of a family, bold, italic) -> (the family, its cover): every run of text asks,
+    #: and hashing a family (four font paths) and comparing it cost more than the split.
+    #: The family is held so that its id cannot be reused while the entry stands.
+    _covers: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def name(self, family: Family, bold: bool = False, italic: bool = False) -> str:
         """The reportlab name of the face of ``family`` (CJK families have no italic)."""
@@ -40,9 +44,17 @@ class _Faces:
 
         Chinese fonts draw "§" full-width, which opens a gap inside every citation mark
         ("[1, §3.1]"): it is left to the Latin family, which sets it as Chinese books do."""
-        return _cover(self, family.face(bold, italic),
+        key = (id(family), bold, italic)
+        hit = self._covers.get(key)
+        if hit is not None and hit[0] is family:
+            return hit[1]
+        if len(self._covers) > 256:       # fallback families are made per brief
+            self._covers.clear()
+        cover = _cover(self, family.face(bold, italic),
                       family in (self.fonts.cjk, self.fonts.cjk_heading)
                       and family not in (self.fonts.latin, self.fonts.latin_heading))
+        self._covers[key] = (family, cover)
+        return cover
 
 
 @functools.lru_cache(maxsize=256)
