@@ -105,13 +105,21 @@ def fit(argument: Argument, langs: Sequence[str], write: Write, measure: Measure
     # into fails without the other language being written (an eighth fewer writes).
     longest_first = sorted(langs, key=lambda lang: -drafts[0][2][lang])
 
+    # Neighbouring budgets often cut the same plan (a shrink of what the region has too
+    # little of changes nothing): such a plan is written once per language.
+    written: dict[tuple, tuple[Brief, float]] = {
+        (_as_written(drafts[0][0]), lang): (brief, drafts[0][2][lang]) for lang, brief in drafts[0][1].items()}
+
     def estimate(n: int, lang: str) -> float:
         if n not in drafts:
             drafts[n] = (argument.cut(chain[n]), {}, {})
         plan, briefs, estimates = drafts[n]
         if lang not in estimates:
-            briefs[lang] = write(plan, lang)
-            estimates[lang] = estimate_pages(briefs[lang], lang)
+            key = (_as_written(plan), lang)
+            if key not in written:
+                brief = write(plan, lang)
+                written[key] = (brief, estimate_pages(brief, lang))
+            briefs[lang], estimates[lang] = written[key]
         return estimates[lang]
 
     def fits(n: int) -> bool:
@@ -174,7 +182,7 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
         if any(estimates[lang] + CERTAIN_PAGES > room for lang in fitted.briefs):
             return fitted
         plan = replace(fitted.plan, shorter=True)
-        return Fitted(plan, {lang: write(plan, lang) for lang in fitted.briefs}, {}, 0)
+        return Fitted(plan, Written(plan, list(fitted.briefs), write), {}, 0)
     # A brief the estimate puts past ``room`` is most likely the one returned: lay it out
     # (drawn, if its file is wanted) and keep the layout, so the build need not redo it.
     # The longest first: once one language reaches the last page the others need no layout.
@@ -192,7 +200,7 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
               if (measured[lang].filled > room - CERTAIN_PAGES if lang in measured
                   else estimates[lang] + CERTAIN_PAGES + SHORTER_ROOM > room)]
     plan = replace(fitted.plan, shorter=True)
-    briefs = {lang: write(plan, lang) for lang in fitted.briefs}
+    briefs = Written(plan, list(fitted.briefs), write)   # the others are written when asked for
     shorter: dict[str, Measured] = {}
     for lang in unsure:
         shorter[lang] = measure(lang)(briefs[lang])
@@ -200,6 +208,11 @@ def _say_if_shorter(fitted: Fitted, estimates: Mapping[str, float], write: Write
             return replace(fitted, measured=measured)   # the brief, or the line, reaches the last page
     # The layouts made before lack the line; those of the shorter briefs are theirs.
     return Fitted(plan, briefs, shorter, 0)
+
+
+def _as_written(plan: Plan) -> tuple:
+    """What a brief written from ``plan`` depends on: the plan, of its budget only what the writer reads."""
+    return replace(plan, budget=None), plan.budget.as_written()
 
 
 def _first_under(lo: int, hi: int, fits: Callable[[int], bool]) -> int:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Iterator, Sequence, TypeVar
 
@@ -55,12 +55,30 @@ _SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fo
 _MAX_FALLBACK_FILES = 300
 
 
+def _hash_once(self) -> int:
+    """A frozen font value's hash, worked out once: families key the PDF writer's caches,
+    which ask for every run of text, and hashing four font paths each time cost more
+    than the lookups.  (Kept past the frozen __setattr__, as functools.cached_property does.)"""
+    kept = self.__dict__.get("_hash")
+    if kept is None:
+        kept = self.__dict__["_hash"] = hash(tuple(getattr(self, f.name) for f in fields(self)))
+    return kept
+
+
+def _state_without_hash(self) -> dict:
+    # A string's hash differs between processes: a pickled value must not carry its own.
+    return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
+
 @dataclass(frozen=True)
 class FontFile:
     """One face of a font file; ``index`` picks the face inside a .ttc collection."""
 
     path: Path
     index: int = 0
+
+    __hash__ = _hash_once
+    __getstate__ = _state_without_hash
 
     @property
     def key(self) -> str:
@@ -79,6 +97,9 @@ class Family:
     bold: FontFile
     italic: FontFile
     bold_italic: FontFile
+
+    __hash__ = _hash_once
+    __getstate__ = _state_without_hash
 
     @classmethod
     def single(cls, font: FontFile) -> "Family":

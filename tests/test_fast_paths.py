@@ -85,3 +85,41 @@ def test_a_chinese_brief_is_the_same_whether_or_not_its_english_sibling_came_fir
 
     core = zipfile.ZipFile(io.BytesIO(alone)).read("docProps/core.xml").decode()
     assert "_zh</dc:identifier>" in core
+
+
+@pytest.mark.parametrize("region,audience,length", [("suqian", "government", "standard"),
+                                                    ("baoding", "research", "full"),
+                                                    ("anji", "education", "short")])
+def test_the_writer_reads_of_a_budget_only_what_fitting_tells_apart(library, region, audience, length):
+    # Fitting writes two plans alike but for budget fields outside Budget.WRITTEN once
+    # (fit.py): a writer that read such a field would then print another budget's brief.
+    from dataclasses import fields, replace
+
+    from briefgen.plan import argue
+    from briefgen.plan.budget import Budget
+    from briefgen.write import write
+
+    argument = argue(BriefSpec(region, audience=audience, length=length), library)
+    chain = [argument.budget]
+    while chain[-1].can_shrink():
+        chain.append(chain[-1].shrink())
+    cut_only = [f.name for f in fields(Budget) if f.name not in Budget.WRITTEN]
+    for budget in chain[:: max(1, len(chain) // 6)]:
+        plan = argument.cut(budget)
+        other = replace(budget, **{name: getattr(chain[-1] if budget != chain[-1] else chain[0], name)
+                                   for name in cut_only})
+        for lang in ("en", "zh"):
+            assert write(replace(plan, budget=other), lang, library) == write(plan, lang, library)
+
+
+def test_a_pdf_is_the_same_whether_its_paragraphs_were_parsed_before_or_not(library):
+    # The PDF writer keeps each paragraph's parsed markup (lines.py); a brief laid out
+    # after others share its headings and citations must be the same file.
+    from briefgen.writers.pdf import lines
+
+    briefs = [plan_for(BriefSpec(region, lang=lang), library).briefs[lang]
+              for region, lang in (("ningbo", "zh"), ("suqian", "en"), ("cixi", "zh"))]
+    lines._PARSED.clear()
+    fresh = [render(brief) for brief in briefs]
+    assert lines._PARSED          # the cache was filled, so the second round reads it
+    assert [render(brief) for brief in reversed(briefs)] == fresh[::-1]

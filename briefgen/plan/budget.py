@@ -47,6 +47,16 @@ class Budget:
                      # last resorts, for a region whose every section has something to say
                      ("table_rows", 2), ("recommendations", 2), ("derived", 0), ("gap_themes", 0))
 
+    #: The fields the writer reads (briefgen/write); the others only decide what a cut
+    #: keeps, which the plan then holds itself.  Plans alike but for those others are
+    #: written alike, so fitting writes them once (tests/test_fast_paths.py holds the
+    #: writer to it).
+    WRITTEN = ("pages", "method", "glossary", "profile", "missing", "compact_cases", "compact_recs")
+
+    def as_written(self) -> tuple:
+        """What of this budget a brief written from it can show."""
+        return tuple(getattr(self, name) for name in self.WRITTEN)
+
     def can_shrink(self) -> bool:
         return self.shrink() != self
 

@@ -182,20 +182,29 @@ def choose_benchmark(lib: Library, region: str, audience: str, requested: str | 
     kind = KIND_GROUPS.get(lib.regions[region].level)
     best: tuple[tuple, BenchmarkChoice] | None = None
     learned_from = Counter(r.benchmark for r in lib.recommendations_of(region))
+    on_gaps, worst = frozenset(gaps), frozenset(gaps[:3])
     for cand in _candidates(lib, region, gaps):
-        if cand in excluded or lib.regions[cand].level not in KIND_GROUPS:
+        level = lib.regions[cand].level
+        if cand in excluded or level not in KIND_GROUPS:
             continue
+        if not learned_from[cand]:
+            # Only the practices rule can pick a region no recommendation learns from, and
+            # in a large library most candidates are such: one that could not outrank the
+            # best so far even at its best is passed over before its cases are counted.
+            if not kind or KIND_GROUPS[level] != kind:
+                continue
+            # The most it could rank: every gap answered, every case on one.
+            if best is not None and best[0] >= (1, len(on_gaps), len(lib.case_themes_of(cand))):
+                continue
         learned, n_cases, themes = _evidence(lib, region, cand, gaps, learned_from)
         if learned >= 2 or (learned and n_cases):
-            choice = BenchmarkChoice(cand, tuple(themes), n_cases, learned, "sources")
-            rank = (2, learned, n_cases)
-        elif kind and KIND_GROUPS[lib.regions[cand].level] == kind and len(set(themes) & set(gaps[:3])) >= 2:
-            choice = BenchmarkChoice(cand, tuple(themes), n_cases, learned, "practices")
-            rank = (1, len(themes), n_cases)
+            rank, chosen_by = (2, learned, n_cases), "sources"
+        elif kind and KIND_GROUPS[level] == kind and len(set(themes) & worst) >= 2:
+            rank, chosen_by = (1, len(themes), n_cases), "practices"
         else:
             continue
         if best is None or rank > best[0]:
-            best = (rank, choice)
+            best = (rank, BenchmarkChoice(cand, tuple(themes), n_cases, learned, chosen_by))
     return best[1] if best else BenchmarkChoice(None, (), 0, 0, "none")
 
 

@@ -195,6 +195,12 @@ def _cjk_lines(frags, max_widths, calc_bounds: bool, justify: bool = False):
     return ParaLines(kind=1, lines=lines)
 
 
+#: (markup, id of its style, its bullet, cleaner) -> (the style, what parsing it set):
+#: see BriefParagraph._setup.  The style is held so that its id is not reused meanwhile.
+_PARSED: dict[tuple, tuple] = {}
+_PARSED_KEPT = 4096
+
+
 @functools.lru_cache(maxsize=1)
 def _paragraph_class():
     from reportlab.platypus import Paragraph as RLParagraph
@@ -210,6 +216,25 @@ def _paragraph_class():
         #: Wrap to the narrowest width that keeps the line count, so a title never ends
         #: on one orphaned character.
         balanced = False
+
+        def _setup(self, text, style, bulletText, frags, cleaner):  # noqa: N803 (reportlab's names)
+            # reportlab parses the markup with an HTML parser, a tenth of a layout.  The same
+            # markup in the same style parses the same, and it recurs: when fitting lays a
+            # brief out again, when copyfitting sets it tighter, and in the headings, cells
+            # and references every brief shares.  So the parse is kept, its fragments copied.
+            if frags is not None or not isinstance(bulletText, (str, type(None))):
+                return super()._setup(text, style, bulletText, frags, cleaner)
+            key = (text, id(style), bulletText, cleaner)
+            hit = _PARSED.get(key)
+            if hit is None or hit[0] is not style:
+                super()._setup(text, style, bulletText, frags, cleaner)
+                _PARSED[key] = (style, self.text, self.style, self.frags, self.bulletText)
+                while len(_PARSED) > _PARSED_KEPT:
+                    del _PARSED[next(iter(_PARSED))]
+                return
+            _, self.text, self.style, parsed, self.bulletText = hit
+            self.frags = [frag.clone() for frag in parsed]
+            self.debug = 0
 
         def wrap(self, avail_width, avail_height):
             # The lines depend on the width alone, and platypus asks again and again

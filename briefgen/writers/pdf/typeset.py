@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 
+import contextlib
 import functools
+import gc
 import io
 import threading
 from dataclasses import dataclass
+from typing import Iterator
 
 from ...document import (Brief, References)
 from ...style import DEFAULT_STYLE, HouseStyle
@@ -61,7 +64,7 @@ def layout(brief: Brief, style: HouseStyle = DEFAULT_STYLE, *, draw: bool = True
     against its page budget need not be rendered a second time.  ``tagged=False``
     leaves out the structure tree and PDF/A metadata (benchmarks/run.py measures
     what they cost)."""
-    with _BUILD_LOCK:
+    with _BUILD_LOCK, _collection_paused():
         ctx, out = _render(brief, style, measure=not draw, tagged=tagged)
         if _wasteful(ctx.page_fills):
             # The last page would hold a line or two (the "cite as" line, two references),
@@ -79,6 +82,24 @@ def layout(brief: Brief, style: HouseStyle = DEFAULT_STYLE, *, draw: bool = True
                 if fewer is not None:       # a page saved, though not every page full
                     ctx, out = fewer
     return Layout(ctx.pages, ctx.filled, out.getvalue() if draw else None, tuple(ctx.page_fills))
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a brief is laid out.
+
+    A layout makes some hundred thousand short-lived objects (fragments, words, PDF
+    objects), and the collector, triggered by the count, walks them again and again:
+    about 5% of a layout.  They hold no cycles that outlive the layout, so nothing
+    piles up; the collector runs as usual once the layout is done.  A caller that
+    turned collection off finds it off still."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _wasteful(fills: list[float]) -> bool:
