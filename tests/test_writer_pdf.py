@@ -350,3 +350,15 @@ def test_english_lines_break_between_words():
             assert word in words, f"{word!r} is a broken word"
 
 
+
+
+@pytest.mark.parametrize("region,audience,first_line", [
+    ("ningbo", "government", "宁波在供应链和创新方面的做法可供借鉴，"),      # balanced, it split 做|法
+    ("suqian", "industry", "宿迁贸易增长和制度有基础，"),                    # its colon half is a line too long
+])
+def test_a_chinese_title_that_wraps_breaks_at_its_punctuation_not_inside_a_word(region, audience, first_line):
+    import briefgen
+
+    pdf = briefgen.make_all(region, audience=audience, lang="zh", formats=("pdf",), cache=False)["pdf"]
+    lines = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+    assert lines[0].strip() == first_line

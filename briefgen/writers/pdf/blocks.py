@@ -39,20 +39,24 @@ def _heading(ctx: _Context, text: str, level: int, key: str):
     return para
 
 
-_TITLE_BREAK = re.compile(r"(?<=：)|(?<=:)\s+")
+#: Where a title that must wrap may break, best first: after its colon (a headline and
+#: its dek), then after a Chinese comma.  Balancing by width alone splits Chinese words
+#: ("做|法"): a line breaker without a dictionary knows no word boundaries but punctuation.
+_TITLE_BREAKS = (re.compile(r"(?<=：)|(?<=:)\s+"), re.compile(r"(?<=，)"))
 
 
 def _title_markup(ctx: _Context, title: str) -> str:
-    """A title that must wrap breaks after its colon when both halves fit a line each,
-    the way a headline and its dek are set; otherwise it is balanced by width."""
+    """A title that must wrap breaks at the first of _TITLE_BREAKS where both halves fit
+    a line each; otherwise it is balanced by width."""
     size = ctx.styles["title"].fontSize
-    parts = _TITLE_BREAK.split(title, maxsplit=1)
-    if (len(parts) == 2 and all(p.strip() for p in parts)
-            and _text_width(ctx, title, size, bold=True) > ctx.frame_width
-            and all(_text_width(ctx, p, size, bold=True) <= ctx.frame_width * 0.98
-                    for p in parts)):
-        return (ctx.runs(parts[0].rstrip(), bold=True, heading=True) + "<br/>"
-                + ctx.runs(parts[1], bold=True, heading=True))
+    if _text_width(ctx, title, size, bold=True) > ctx.frame_width:
+        for breaks in _TITLE_BREAKS:
+            parts = breaks.split(title, maxsplit=1)
+            if (len(parts) == 2 and all(p.strip() for p in parts)
+                    and all(_text_width(ctx, p, size, bold=True) <= ctx.frame_width * 0.98
+                            for p in parts)):
+                return (ctx.runs(parts[0].rstrip(), bold=True, heading=True) + "<br/>"
+                        + ctx.runs(parts[1], bold=True, heading=True))
     return ctx.runs(title, bold=True, heading=True)
 
 
